@@ -1,0 +1,1 @@
+var o={};const c={rE:"0.1.0"};const n=c.rE;console.log(n);

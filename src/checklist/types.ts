@@ -1,0 +1,68 @@
+/** The result model every reporter renders (SPEC §3, §6). */
+import type { ListenerSocket } from '../platform/types.js';
+
+export type ItemStatus = 'pass' | 'fail' | 'warn' | 'skip';
+
+export interface ProbeResult {
+  /** 1-based probe number. */
+  n: number;
+  ok: boolean;
+  /** HTTP status, or null when the request failed outright. */
+  status: number | null;
+  durationMs: number;
+  /** One line per failed expectation (expected vs actual), or the transport error. */
+  failures: string[];
+}
+
+export interface ItemResult {
+  id: string;
+  title: string;
+  status: ItemStatus;
+  /** One line. */
+  summary: string;
+  /** Further lines for the details view. */
+  details: string[];
+  /** Likely cause and fix, in one or two plain sentences (SPEC §3.1). */
+  diagnosis?: string;
+  /** Milliseconds since the run started. */
+  startedAtMs: number;
+  durationMs: number;
+  /** The listener table this item measured, when it measured one. */
+  listeners?: ListenerSocket[];
+  probes?: ProbeResult[];
+}
+
+export interface TimelineEvent {
+  event: string;
+  atMs: number;
+}
+
+export interface ServiceResult {
+  name: string;
+  port: number;
+  result: 'pass' | 'fail';
+  items: ItemResult[];
+  /** The last listener table read for this port (at readiness), [] if none. */
+  listeners: ListenerSocket[];
+  backendPid: number | null;
+  logPath: string | null;
+  /** Last 50 lines of the backend log. */
+  logTail: string[];
+  timeline: TimelineEvent[];
+}
+
+export interface RunResult {
+  /** Schema version of report.json. */
+  version: 1;
+  tool: { name: 'single-listener-check'; version: string };
+  result: 'pass' | 'fail';
+  startedAt: string;
+  durationMs: number;
+  platform: string;
+  services: ServiceResult[];
+  /** A command that reproduces this run locally. */
+  reproduce: string;
+  /** Set when the run was interrupted (SIGINT/SIGTERM) or the program erred. */
+  interrupted?: string;
+  error?: string;
+}

@@ -1,0 +1,81 @@
+/** The one validated configuration every front end produces and the checklist consumes (SPEC §4, §5). */
+
+/** A status expectation: exact codes and/or classes ('2xx'). Matches when any entry matches. */
+export type StatusSpec = Array<number | `${1 | 2 | 3 | 4 | 5}xx`>;
+
+export interface Expectation {
+  status: StatusSpec;
+  /** Require a JSON body with a JSON content type. */
+  json: boolean;
+  /** Dotted path (array indexes as numbers) → expected value; '*' only requires presence. */
+  jsonPath?: Record<string, unknown>;
+  bodyContains?: string[];
+  /** Regular expression sources, validated at load time. */
+  bodyMatches?: string[];
+  /** Response header name → substring expected in its value (case-insensitive). */
+  headers?: Record<string, string>;
+  /** Latency budget per request. */
+  maxMs?: number;
+}
+
+export interface EndpointSpec {
+  /** Display name; the item id is `endpoint:<name>`. Defaults to `<METHOD> <path>`. */
+  name: string;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  /** Sent as is; an object in the config file is serialised to JSON (with a JSON content type). */
+  body?: string;
+  expect: Expectation;
+}
+
+export interface HealthSpec {
+  path: string;
+  status: StatusSpec;
+  json: boolean;
+}
+
+export type OnConflict = 'fail' | 'kill' | 'ignore';
+
+export interface ServiceConfig {
+  name: string;
+  /** '' means attach mode (SPEC §3.2). */
+  start: string;
+  /** Absolute working directory. */
+  cwd: string;
+  port: number;
+  env: Record<string, string>;
+  /** undefined: the platform's shell. */
+  shell?: string;
+  readyTimeoutMs: number;
+  /** wait-on style resources; empty means the default (health URL, else TCP connect). */
+  waitOn: string[];
+  health: HealthSpec | null;
+  /** Without trailing slash; null: derived from the listener's bind address. */
+  baseUrl: string | null;
+  endpoints: EndpointSpec[];
+  probes: number;
+  maxListeners: number;
+  onConflict: OnConflict;
+  clearBytecode: boolean;
+  expectLog: string[];
+  forbidLog: string[];
+  stopTimeoutMs: number;
+  keepRunning: boolean;
+}
+
+export interface Config {
+  services: ServiceConfig[];
+  /** Absolute path. */
+  reportDir: string;
+  /** Values to mask and redact: everything interpolated from ${VAR} and every request header value. */
+  secrets: string[];
+  /** The config file that was read, if any. */
+  configPath: string | null;
+}
+
+export const DEFAULT_FORBID_LOG = [
+  'Traceback \\(most recent call last\\)',
+  'Address already in use',
+  'EADDRINUSE',
+];

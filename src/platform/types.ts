@@ -1,0 +1,43 @@
+/** The listener inventory's common shape (SPEC §8). Each platform module only translates its OS's view into it. */
+
+export type Family = 'IPv4' | 'IPv6';
+
+export interface ProcessInfo {
+  pid: number;
+  /** null when unknown (e.g. the process already exited on Windows). */
+  ppid: number | null;
+  /** Short process name (comm / image name). */
+  name: string;
+  /** Full command line, arguments joined with spaces; '' when unreadable. */
+  command: string;
+  /** Wall-clock start time, ISO 8601; null when unknown. */
+  startedAt: string | null;
+  /** Owning user id where the platform reports one (POSIX). */
+  uid?: number;
+  /** 'exited': the OS names this pid as owner but it no longer runs (Windows creator pid). */
+  state?: 'running' | 'exited';
+}
+
+export interface ListenerSocket {
+  /** Bound address without brackets: '0.0.0.0', '::', '127.0.0.1', '::1'. */
+  address: string;
+  port: number;
+  family: Family;
+  /** The socket's identity: Linux inode, macOS lsof `d` field, Windows a synthetic key. One socket, one id. */
+  socketId: string;
+  /** Every process that holds the socket (gunicorn master + workers, reloader parent + child). */
+  processes: ProcessInfo[];
+  /** Set when the holders could not be read (permissions, lsof without root): never silently empty. */
+  ownerUnknown?: string;
+}
+
+/** One platform's view of listening sockets and processes. */
+export interface Platform {
+  readonly name: 'linux' | 'darwin' | 'win32';
+  /** Every listening TCP socket on the port, on any address and both families. */
+  listListeners(port: number): Promise<ListenerSocket[]>;
+  /** One process, or null when it does not exist. */
+  getProcess(pid: number): Promise<ProcessInfo | null>;
+  /** Every process visible to us (for tree walks). */
+  listProcesses(): Promise<ProcessInfo[]>;
+}
