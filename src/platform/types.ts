@@ -14,7 +14,9 @@ export interface ProcessInfo {
   startedAt: string | null;
   /** Owning user id where the platform reports one (POSIX). */
   uid?: number;
-  /** 'exited': the OS names this pid as owner but it no longer runs (Windows creator pid). */
+  /** Process group id where the platform has process groups (POSIX). */
+  pgid?: number;
+  /** 'exited': the OS names this pid but it no longer runs (Windows creator pid, Linux zombie). */
   state?: 'running' | 'exited';
 }
 

@@ -1,0 +1,243 @@
+/**
+ * Windows parsers on fixtures as the tools print them: PowerShell JSON from pwsh and Windows
+ * PowerShell 5.1, English and German netstat (CP850, CRLF), tasklist CSV; and socket identity.
+ */
+import { readFileSync } from 'node:fs';
+import { NETSTAT_ARGS, parseNetstatListeners } from '../../src/platform/windows/netstat.js';
+import {
+  parseListenerReport,
+  parsePowerShellDate,
+  parseWin32ProcessJson,
+} from '../../src/platform/windows/powershell-json.js';
+import {
+  encodeCommand,
+  listenersScript,
+  processesScript,
+} from '../../src/platform/windows/powershell.js';
+import { parseTasklistCsv } from '../../src/platform/windows/tasklist.js';
+import { identifySockets } from '../../src/platform/windows/tcp-rows.js';
+
+/** Decoded as the runner decodes tool output: UTF-8, whatever code page the tool used. */
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/windows/${name}`, import.meta.url), 'utf8');
+
+describe('PowerShell JSON', () => {
+  test('pwsh: three Flask servers on 0.0.0.0:5000, command lines with spaces and quotes, ISO dates', () => {
+    const report = parseListenerReport(fixture('pwsh-listeners-flask.json'));
+    expect(report?.listeners).toEqual([
+      { address: '0.0.0.0', port: 5000, pid: 4412 },
+      { address: '0.0.0.0', port: 5000, pid: 5230 },
+      { address: '0.0.0.0', port: 5000, pid: 6156 },
+    ]);
+    expect(report?.processes[2]).toEqual({
+      pid: 6156,
+      ppid: 6020,
+      name: 'python.exe',
+      command:
+        'C:\\Users\\dev\\My Project\\.venv\\Scripts\\python.exe "C:\\Users\\dev\\My Project\\app.py" --name "new build"',
+      startedAt: '2026-11-29T08:14:03.551Z',
+      state: 'running',
+    });
+    expect(report?.processes[0]?.command).toBe(
+      '"C:\\Program Files\\Python312\\python.exe" -m flask run --host=0.0.0.0',
+    );
+  });
+
+  test('Windows PowerShell 5.1: its layout, \\u0027 escapes and \\/Date(ms)\\/ dates', () => {
+    const report = parseListenerReport(fixture('ps51-listeners-dual-stack.json'));
+    expect(report?.listeners).toEqual([
+      { address: '::', port: 5665, pid: 8692 },
+      { address: '0.0.0.0', port: 5665, pid: 8692 },
+    ]);
+    expect(report?.processes).toEqual([
+      {
+        pid: 8692,
+        ppid: 784,
+        name: 'node.exe',
+        command: `node -e "require('http').createServer().listen(5665)"`,
+        startedAt: '2026-11-29T09:31:40.000Z',
+        state: 'running',
+      },
+    ]);
+  });
+
+  test('a single object not wrapped in an array, with a null CommandLine', () => {
+    expect(parseWin32ProcessJson(fixture('ps51-process-single.json'))).toEqual([
+      {
+        pid: 4,
+        ppid: 0,
+        name: 'System',
+        command: '',
+        startedAt: '2026-11-20T07:02:09.000Z',
+        state: 'running',
+      },
+    ]);
+  });
+
+  test('the dead creator: a listener whose owning pid has no Win32_Process row', () => {
+    const report = parseListenerReport(fixture('pwsh-listeners-dead-creator.json'));
+    expect(report).toEqual({
+      listeners: [{ address: '0.0.0.0', port: 5000, pid: 7340 }],
+      processes: [],
+    });
+  });
+
+  test('every process, System Idle Process included, a missing date is null', () => {
+    const all = parseWin32ProcessJson(fixture('pwsh-processes.json')) ?? [];
+    expect(all.map((p) => [p.pid, p.ppid, p.name, p.startedAt])).toEqual([
+      [0, 0, 'System Idle Process', null],
+      [4, 0, 'System', '2026-11-20T07:02:09.500Z'],
+      [7412, 7340, 'python.exe', '2026-11-29T08:20:11.004Z'],
+      [6156, 6020, 'python.exe', '2026-11-29T08:14:03.551Z'],
+    ]);
+  });
+
+  test('empty output is nothing found; text that is not JSON is null (PowerShell broke)', () => {
+    expect(parseWin32ProcessJson('')).toEqual([]);
+    expect(parseWin32ProcessJson('\r\n')).toEqual([]);
+    expect(parseListenerReport('')).toEqual({ listeners: [], processes: [] });
+    expect(parseWin32ProcessJson('Get-CimInstance : Access denied')).toBeNull();
+    expect(parseListenerReport('[1, 2]')).toBeNull();
+    expect(parseListenerReport('"text"')).toBeNull();
+  });
+
+  test.each([
+    ['2026-11-29T10:17:43.1234567+01:00', '2026-11-29T09:17:43.123Z'],
+    ['2026-11-29T10:17:43Z', '2026-11-29T10:17:43.000Z'],
+    ['/Date(1795947463000)/', '2026-11-29T10:17:43.000Z'],
+    ['\\/Date(1795947463000)\\/', '2026-11-29T10:17:43.000Z'],
+    ['/Date(1795947463000+0100)/', '2026-11-29T10:17:43.000Z'],
+  ])('date %s is %s', (text, iso) => {
+    expect(parsePowerShellDate(text)).toBe(iso);
+  });
+
+  test.each([
+    [null],
+    [''],
+    ['1'],
+    ['Friday, 29 November 2026 10:17:43'],
+    ['/Date(99999999999999999)/'],
+    [1795947463000],
+  ])('date %p is unknown', (value) => {
+    expect(parsePowerShellDate(value)).toBeNull();
+  });
+});
+
+describe('PowerShell scripts', () => {
+  test('-EncodedCommand is base64 of the script in UTF-16LE', () => {
+    expect(encodeCommand('Get-Date')).toBe('RwBlAHQALQBEAGEAdABlAA==');
+  });
+
+  test('the listener script wraps rows in @(), formats dates as ISO and silences "no match"', () => {
+    const script = listenersScript(5000);
+    expect(script).toContain(
+      '@(Get-NetTCPConnection -State Listen -LocalPort 5000 -ErrorAction SilentlyContinue',
+    );
+    expect(script).toContain("$_.CreationDate.ToString('o')");
+    expect(script).toContain('ConvertTo-Json -Depth 4 -InputObject');
+  });
+
+  test('the process script filters by pid, or takes every process', () => {
+    expect(processesScript([4, 6156])).toContain(
+      'Get-CimInstance Win32_Process -Filter "ProcessId=4 OR ProcessId=6156"',
+    );
+    expect(processesScript(null)).toContain('@(Get-CimInstance Win32_Process | ForEach-Object');
+  });
+});
+
+describe('netstat -ano', () => {
+  test('reads every protocol, since -p TCP alone leaves out the IPv6 table', () => {
+    expect(NETSTAT_ARGS).toEqual(['-ano']);
+  });
+
+  test('English: LISTENING rows only, IPv6 in brackets, connections, TIME_WAIT and UDP skipped', () => {
+    expect(parseNetstatListeners(fixture('netstat-en.txt'))).toEqual([
+      { address: '0.0.0.0', port: 135, pid: 1004 },
+      { address: '0.0.0.0', port: 5000, pid: 6156 },
+      { address: '127.0.0.1', port: 30001, pid: 7020 },
+      { address: '::', port: 135, pid: 1004 },
+      { address: '::', port: 5000, pid: 6156 },
+      { address: '::', port: 5665, pid: 8692 },
+      { address: '::1', port: 3000, pid: 5120 },
+    ]);
+  });
+
+  test('German (ABHÖREN in CP850, German headers, CRLF): read by column, not by the word', () => {
+    const text = fixture('netstat-de.txt');
+    expect(text).not.toContain('ABHÖREN'); // CP850 bytes decoded as UTF-8, as the runner does
+    expect(parseNetstatListeners(text)).toEqual([
+      { address: '0.0.0.0', port: 5000, pid: 4412 },
+      { address: '0.0.0.0', port: 5000, pid: 5230 },
+      { address: '0.0.0.0', port: 5000, pid: 6156 },
+      { address: '::', port: 5665, pid: 8692 },
+    ]);
+  });
+
+  test('a state of two words (Italian IN ASCOLTO) still reads', () => {
+    const italian =
+      '  Proto  Indirizzo locale       Indirizzo esterno      Stato           PID\r\n' +
+      '  TCP    0.0.0.0:8080           0.0.0.0:0              IN ASCOLTO      2044\r\n';
+    expect(parseNetstatListeners(italian)).toEqual([{ address: '0.0.0.0', port: 8080, pid: 2044 }]);
+  });
+});
+
+describe('tasklist /FO CSV /NH', () => {
+  test('names and pids, quoted commas and doubled quotes kept', () => {
+    expect(parseTasklistCsv(fixture('tasklist.csv')).map((p) => [p.pid, p.name])).toEqual([
+      [0, 'System Idle Process'],
+      [4, 'System'],
+      [4412, 'python.exe'],
+      [6156, 'python.exe'],
+      [8692, 'My "Quoted" Tool.exe'],
+    ]);
+  });
+
+  test('the "no tasks" message is no rows', () => {
+    expect(
+      parseTasklistCsv('INFO: No tasks are running which match the specified criteria.\r\n'),
+    ).toEqual([]);
+  });
+});
+
+describe('socket identity', () => {
+  test('one pid on 0.0.0.0 and :: of a port is one dual-stack socket', () => {
+    expect(
+      identifySockets(
+        parseNetstatListeners(fixture('netstat-en.txt')).filter((r) => r.port === 5000),
+      ),
+    ).toEqual([
+      { socketId: 'win:6156:5000:wildcard', address: '::', port: 5000, family: 'IPv6', pid: 6156 },
+    ]);
+  });
+
+  test('three pids on 0.0.0.0 are three sockets; loopback rows stay their own', () => {
+    const rows = [
+      { address: '0.0.0.0', port: 5000, pid: 4412 },
+      { address: '0.0.0.0', port: 5000, pid: 5230 },
+      { address: '::', port: 5000, pid: 5230 },
+      { address: '::1', port: 5000, pid: 5230 },
+      { address: '0.0.0.0', port: 5000, pid: 6156 },
+    ];
+    expect(identifySockets(rows).map((s) => [s.socketId, s.family])).toEqual([
+      ['win:5230:5000:wildcard', 'IPv6'],
+      ['win:4412:0.0.0.0:5000', 'IPv4'],
+      ['win:5230:[::1]:5000', 'IPv6'],
+      ['win:6156:0.0.0.0:5000', 'IPv4'],
+    ]);
+  });
+
+  test('two :: rows of different pids do not pair with one 0.0.0.0; repeated rows get distinct ids', () => {
+    const rows = [
+      { address: '0.0.0.0', port: 80, pid: 1 },
+      { address: '::', port: 80, pid: 2 },
+      { address: '127.0.0.1', port: 80, pid: 3 },
+      { address: '127.0.0.1', port: 80, pid: 3 },
+    ];
+    expect(identifySockets(rows).map((s) => s.socketId)).toEqual([
+      'win:1:0.0.0.0:80',
+      'win:2:[::]:80',
+      'win:3:127.0.0.1:80',
+      'win:3:127.0.0.1:80#2',
+    ]);
+  });
+});
