@@ -1,0 +1,128 @@
+/**
+ * One validated Config from every source (SPEC §4): the config file, then action inputs,
+ * then CLI flags — later wins. All problems are collected and thrown as one UsageError, one
+ * line each, naming the field as the user wrote it.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { readActionInputs } from './action-inputs.js';
+import { defaultReportDir } from './defaults.js';
+import { findDefaultConfigFile, readConfigFile } from './file.js';
+import { readFileSettings, type FileSettings } from './file-settings.js';
+import type { RunFlags } from './flags.js';
+import { interpolate } from './interpolate.js';
+import { formatProblem, type Problem } from './problems.js';
+import { readSettings, type ReadSettings } from './read-settings.js';
+import { requestHeaderValues, substitutedSecrets } from './secrets.js';
+import { resolveServices } from './services.js';
+import { mergeSettings, settingName, type ServiceSettings } from './settings.js';
+import type { Config } from './types.js';
+
+export interface LoadOptions {
+  flags?: RunFlags;
+  /** The environment holding `INPUT_*` (the action passes process.env). */
+  inputs?: Record<string, string | undefined>;
+  /** For `${VAR}` and RUNNER_TEMP. */
+  env: Record<string, string | undefined>;
+  /** The process's working directory: flags' relative paths start here. */
+  cwd: string;
+}
+
+export function loadConfig(options: LoadOptions): Config {
+  const processCwd = path.resolve(options.cwd);
+  const fronts = readFrontEnds(options, processCwd);
+  const problems: Problem[] = fronts.flatMap((front) => front.problems);
+  const override = fronts.reduce<ServiceSettings>(
+    (acc, front) => mergeSettings(acc, front.service),
+    {},
+  );
+  // A missing port is named as the front end that speaks last would name it.
+  const vocabulary = fronts[fronts.length - 1]?.vocabulary ?? 'input';
+
+  const configPath = locateConfigFile(fronts, override, processCwd, problems);
+  const file = configPath === null ? null : loadFile(configPath, options.env, problems);
+
+  const plan = resolveServices({
+    fileServices: file?.settings.services ?? null,
+    fileUnreadable: configPath !== null && file === null,
+    override,
+    given: new Map(fronts.flatMap((front) => [...front.given])),
+    portLabel: settingName('port', vocabulary),
+    processCwd,
+  });
+  problems.push(...plan.problems);
+
+  const reportDir =
+    [...fronts].reverse().find((front) => front.reportDir !== undefined)?.reportDir ??
+    file?.settings.reportDir ??
+    defaultReportDir(options.env, processCwd);
+  const secrets = [...new Set(file?.secrets ?? [])].filter((secret) => secret !== '');
+
+  if (problems.length > 0)
+    throw new UsageError([...new Set(problems.map((problem) => formatProblem(problem, secrets)))]);
+  return { services: plan.services, reportDir, secrets, configPath };
+}
+
+/** Inputs, then flags: the order in which they override. */
+function readFrontEnds(options: LoadOptions, processCwd: string): ReadSettings[] {
+  const fronts: ReadSettings[] = [];
+  if (options.inputs !== undefined)
+    fronts.push(readSettings(readActionInputs(options.inputs), 'input', processCwd));
+  if (options.flags !== undefined)
+    fronts.push(readSettings(options.flags.settings, 'flag', processCwd));
+  return fronts;
+}
+
+/**
+ * The named file (relative to the process cwd), else `.single-listener.yml` in the working
+ * directory when present. A named file that does not exist is a problem.
+ */
+function locateConfigFile(
+  fronts: ReadSettings[],
+  override: ServiceSettings,
+  processCwd: string,
+  problems: Problem[],
+): string | null {
+  const naming = [...fronts].reverse().find((front) => front.config !== undefined);
+  if (naming?.config === undefined) return findDefaultConfigFile(override.cwd ?? processCwd);
+  const file = path.resolve(processCwd, naming.config);
+  if (!existsSync(file)) {
+    problems.push({
+      field: settingName('config', naming.vocabulary),
+      reason: 'config file not found',
+      value: file,
+    });
+    return null;
+  }
+  return file;
+}
+
+/** Read, interpolate and validate the file; null when it cannot be read or parsed at all. */
+function loadFile(
+  configPath: string,
+  env: Record<string, string | undefined>,
+  problems: Problem[],
+): { settings: FileSettings; secrets: string[] } | null {
+  const read = readConfigFile(configPath);
+  if (!read.ok) {
+    problems.push(...read.problems);
+    return null;
+  }
+  const interpolated = interpolate(read.data, env);
+  const settings = readFileSettings(interpolated.value, path.dirname(configPath));
+  // A field whose variable is missing is reported once, for the variable, not again for the
+  // `${VAR}` text left in its place.
+  const unresolved = new Set(interpolated.problems.map((problem) => problem.field));
+  problems.push(
+    ...interpolated.problems,
+    ...settings.problems.filter((problem) => !unresolved.has(problem.field)),
+  );
+  return {
+    settings,
+    secrets: [
+      ...substitutedSecrets(interpolated.substitutions),
+      ...requestHeaderValues(interpolated.value),
+    ],
+  };
+}

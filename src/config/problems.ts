@@ -1,0 +1,90 @@
+import { UsageError } from '../errors.js';
+
+/**
+ * One thing wrong with the configuration. `field` is in the vocabulary of the source the
+ * value came from: `--ready-timeout` for a flag, `ready-timeout` for an action input,
+ * `services[1].readyTimeout` for the config file.
+ */
+export interface Problem {
+  field: string;
+  reason: string;
+  /** The offending value, shown as `(got …)`; omitted when there is none (a missing key). */
+  value?: unknown;
+}
+
+/**
+ * Thrown by the value readers with a reason only: the caller knows which field the value
+ * belongs to, and names it in its own vocabulary.
+ */
+export class InvalidValue extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'InvalidValue';
+  }
+}
+
+const MAX_SHOWN = 60;
+
+/** The value JSON-quoted and cut to a readable length, on one line. */
+function describeValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value); // circular or otherwise unserialisable
+  }
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
+}
+
+/**
+ * `<field>: <reason> (got <value>)`. Secrets (values from ${VAR}, header values) inside a
+ * shown string are replaced by `***`: a bad value must not leak a token into the log.
+ */
+export function formatProblem(problem: Problem, secrets: readonly string[] = []): string {
+  const head = `${problem.field}: ${problem.reason}`;
+  if (problem.value === undefined) return head;
+  return `${head} (got ${describeValue(redact(problem.value, secrets))})`;
+}
+
+function redact(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value !== 'string') return value;
+  // Longest first, so a secret that contains a shorter one is hidden whole.
+  const sorted = [...secrets].filter((s) => s !== '').sort((a, b) => b.length - a.length);
+  return sorted.reduce((text, secret) => text.split(secret).join('***'), value);
+}
+
+/** Runs a reader; an InvalidValue becomes a Problem for `field` instead of an exception. */
+export function attempt<T>(
+  problems: Problem[],
+  field: string,
+  value: unknown,
+  read: (value: unknown) => T,
+): T | undefined {
+  try {
+    return read(value);
+  } catch (error) {
+    if (!(error instanceof InvalidValue)) throw error;
+    problems.push({ field, reason: error.message, value });
+    return undefined;
+  }
+}
+
+/** The public single-value parsers: a reader's InvalidValue as a one-line UsageError. */
+export function parseOrThrow<T>(read: (value: unknown) => T, value: unknown, field: string): T {
+  const problems: Problem[] = [];
+  const result = attempt(problems, field, value, read);
+  if (problems.length > 0) throw new UsageError(problems.map((p) => formatProblem(p)));
+  return result as T;
+}
+
+/** Key path as a user writes it: `services[1].endpoints[0].headers.Authorization`. */
+export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else if (typeof segment === 'string' && /^[A-Za-z_][\w-]*$/.test(segment))
+      text += text === '' ? segment : `.${segment}`;
+    else text += `[${JSON.stringify(String(segment))}]`;
+  }
+  return text === '' ? '(top level)' : text;
+}

@@ -1,0 +1,64 @@
+/**
+ * Which values are secrets (SPEC §4): what came from ${VAR}, and every request header value.
+ * Masking reaches every occurrence in the log and the reports, so a value that became a
+ * number, a boolean or a duration is left out: it cannot carry a credential, and hiding
+ * `port: ${PORT}` would blank the port out of every report.
+ */
+import type { Substitution } from './interpolate.js';
+
+const TYPED_KEYS = new Set([
+  'port',
+  'probes',
+  'maxListeners',
+  'readyTimeout',
+  'stopTimeout',
+  'keepRunning',
+  'clearBytecode',
+  'onConflict',
+  'status',
+  'json',
+  'maxMs',
+]);
+/** Mappings whose keys are the user's own (an env variable or a header may be called `port`). */
+const FREE_FORM_MAPS = new Set(['env', 'headers', 'jsonPath']);
+
+export function substitutedSecrets(substitutions: Substitution[]): string[] {
+  return substitutions.filter(({ path }) => !isTypedSetting(path)).map(({ value }) => value);
+}
+
+function isTypedSetting(path: PropertyKey[]): boolean {
+  const keys = path.filter((segment): segment is string => typeof segment === 'string');
+  const key = keys[keys.length - 1];
+  const parent = keys[keys.length - 2];
+  return (
+    key !== undefined &&
+    TYPED_KEYS.has(key) &&
+    !(parent !== undefined && FREE_FORM_MAPS.has(parent))
+  );
+}
+
+/**
+ * Request header values as the user wrote them in the config file (SPEC §4: every one is a
+ * secret). Read from the file's data rather than the validated endpoints, so the JSON
+ * content type added for an object body is not mistaken for one.
+ */
+export function requestHeaderValues(fileData: unknown): string[] {
+  const top = asRecord(fileData);
+  const services = Array.isArray(top.services) ? top.services.map(asRecord) : [];
+  const values: string[] = [];
+  for (const owner of [top, ...services]) {
+    const endpoints = Array.isArray(owner.endpoints) ? owner.endpoints : [];
+    for (const endpoint of endpoints) {
+      for (const value of Object.values(asRecord(asRecord(endpoint).headers))) {
+        if (typeof value === 'string' || typeof value === 'number') values.push(String(value));
+      }
+    }
+  }
+  return values;
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
