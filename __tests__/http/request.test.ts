@@ -1,0 +1,161 @@
+import { formatDuration, httpRequest, type HttpResponse } from '../../src/http/request.js';
+import { freePort, until } from '../helpers/procs.js';
+import { serve, serveSelfSignedTls, type InProcessServer } from './servers.js';
+
+let server: InProcessServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function answered(res: Awaited<ReturnType<typeof httpRequest>>): HttpResponse {
+  if (!res.ok) throw new Error(`expected an answer, got: ${res.error}`);
+  return res;
+}
+
+test('sends method, headers and body on a fresh connection with Connection: close', async () => {
+  const seen: Array<{
+    method?: string;
+    headers: Record<string, unknown>;
+    body: string;
+    port?: number;
+  }> = [];
+  server = await serve((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      seen.push({ method: req.method, headers: req.headers, body, port: req.socket.remotePort });
+      res.writeHead(201, { 'X-Thing': 'A', 'Set-Cookie': ['a=1', 'b=2'] });
+      res.end('héllo');
+    });
+  });
+  const opts = { method: 'POST', headers: { Authorization: 'Bearer t' }, body: '{"x":1}' };
+  const first = answered(await httpRequest(`${server.url}/items`, opts));
+  answered(await httpRequest(`${server.url}/items`, opts));
+
+  expect(first).toMatchObject({ status: 201, body: 'héllo', truncated: false });
+  expect(first.headers['x-thing']).toBe('A');
+  expect(first.headers['set-cookie']).toBe('a=1, b=2');
+  expect(seen[0]).toMatchObject({ method: 'POST', body: '{"x":1}' });
+  expect(seen[0]?.headers).toMatchObject({ authorization: 'Bearer t', connection: 'close' });
+  // Two requests, two TCP connections (no keep-alive agent), both closed afterwards.
+  expect(server.sockets).toHaveLength(2);
+  expect(seen[0]?.port).not.toBe(seen[1]?.port);
+  await until(() => server!.sockets.every((s) => s.destroyed || s.readyState === 'closed'));
+});
+
+test('a redirect is reported, not followed', async () => {
+  let hits = 0;
+  server = await serve((req, res) => {
+    hits++;
+    res.writeHead(302, { Location: '/elsewhere' });
+    res.end();
+  });
+  const res = answered(await httpRequest(`${server.url}/old`));
+  expect(res.status).toBe(302);
+  expect(res.headers.location).toBe('/elsewhere');
+  expect(hits).toBe(1);
+});
+
+test('a server that never answers ends at the timeout with a readable error', async () => {
+  server = await serve(() => {
+    // accept, read, never answer
+  });
+  const res = await httpRequest(`${server.url}/hang`, { timeoutMs: 300 });
+  expect(res).toMatchObject({
+    ok: false,
+    error: `timed out after 300 ms waiting for a response from 127.0.0.1:${server.port}`,
+  });
+  // The connection is given up, not left open.
+  await until(() => server!.sockets.every((s) => s.destroyed || s.readyState === 'closed'));
+});
+
+test('a body that stalls after the head ends at the timeout, naming the status', async () => {
+  server = await serve((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.write('partial');
+  });
+  const res = await httpRequest(server.url, { timeoutMs: 300 });
+  expect(res).toMatchObject({
+    ok: false,
+    error: `timed out after 300 ms reading the body (status 200) from 127.0.0.1:${server.port}`,
+  });
+});
+
+test('an endless body is cut at the cap, marked truncated, and the connection dropped', async () => {
+  const chunk = Buffer.alloc(16 * 1024, 'x');
+  let written = 0;
+  server = await serve((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    const pump = () => {
+      while (!res.destroyed && res.write(chunk)) written += chunk.length;
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    pump();
+  });
+  const res = answered(await httpRequest(server.url, { maxBodyBytes: 100_000 }));
+  expect(res.truncated).toBe(true);
+  expect(res.body).toHaveLength(100_000);
+  // The socket was destroyed: the server sees its client gone and stops writing.
+  await until(() => server!.sockets.every((s) => s.destroyed || s.readyState === 'closed'));
+  const stoppedAt = written;
+  await new Promise((r) => setTimeout(r, 100));
+  expect(written).toBe(stoppedAt);
+});
+
+test('a body exactly at the cap is whole, not truncated', async () => {
+  server = await serve((req, res) => res.end('x'.repeat(1000)));
+  const res = answered(await httpRequest(server.url, { maxBodyBytes: 1000 }));
+  expect(res).toMatchObject({ truncated: false, body: 'x'.repeat(1000) });
+});
+
+test('connection refused, bad URLs and other protocols are failures, never exceptions', async () => {
+  const port = await freePort();
+  expect(await httpRequest(`http://127.0.0.1:${port}/`)).toMatchObject({
+    ok: false,
+    error: `connection refused to 127.0.0.1:${port}`,
+  });
+  expect(await httpRequest(`http://[::1]:${port}/`)).toMatchObject({
+    ok: false,
+    error: `connection refused to [::1]:${port}`,
+  });
+  expect(await httpRequest('not a url')).toMatchObject({
+    ok: false,
+    error: 'invalid URL: not a url',
+  });
+  expect(await httpRequest('ftp://127.0.0.1/')).toMatchObject({
+    ok: false,
+    error: 'unsupported protocol ftp: in ftp://127.0.0.1/ (http or https only)',
+  });
+});
+
+test('a server that hangs up mid-body is a failure naming the status', async () => {
+  server = await serve((req, res) => {
+    res.writeHead(200, { 'Content-Length': '100' });
+    res.write('only part');
+    setTimeout(() => res.socket?.destroy(), 20);
+  });
+  const res = await httpRequest(server.url);
+  expect(res.ok).toBe(false);
+  if (!res.ok) expect(res.error).toMatch(/while reading the body \(status 200\)$/);
+});
+
+test('https keeps certificate verification: a self-signed certificate is rejected', async () => {
+  server = await serveSelfSignedTls((req, res) => res.end('secret'));
+  const res = await httpRequest(`${server.url}/`);
+  expect(res.ok).toBe(false);
+  if (!res.ok) {
+    expect(res.error).toMatch(
+      new RegExp(
+        `^TLS certificate rejected by 127\\.0\\.0\\.1:${server.port}: self[- ]signed certificate`,
+      ),
+    );
+    expect(res.error).toContain('NODE_EXTRA_CA_CERTS');
+  }
+});
+
+test('durations read as people write them', () => {
+  expect(formatDuration(300)).toBe('300 ms');
+  expect(formatDuration(10_000)).toBe('10 s');
+  expect(formatDuration(2500)).toBe('2.5 s');
+});

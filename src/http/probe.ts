@@ -1,0 +1,140 @@
+/**
+ * Probing one endpoint several times, each request on a fresh connection, and telling a
+ * broken endpoint from two servers sharing the port (SPEC §3 `endpoint:`, §5).
+ *
+ * Each probe gets a signature: its HTTP status and which expectations failed (the transport
+ * error when there was no answer). Latency (`maxMs`) is left out: it is noise, not identity.
+ * The verdict:
+ *   pass      every probe met every expectation;
+ *   flapping  not every probe passed, and the signatures disagree — some probes pass and some
+ *             fail, or all fail but differently (404 then 500): the kernel is handing fresh
+ *             connections to more than one listener;
+ *   fail      every probe failed the same way (or the only disagreement is latency).
+ */
+import type { EndpointSpec } from '../config/types.js';
+import type { ProbeResult } from '../checklist/types.js';
+import { findFailures } from './expect.js';
+import { limit } from './limit.js';
+import { DEFAULT_MAX_BODY_BYTES, httpRequest } from './request.js';
+
+export interface EndpointOutcome {
+  probes: ProbeResult[];
+  verdict: 'pass' | 'fail' | 'flapping';
+  /** One line: "3/3 probes 200 in 4 ms median", "flapping: probes answered 200, 404, 200 — …". */
+  summary: string;
+}
+
+interface Probe {
+  result: ProbeResult;
+  /** Status (or transport error) and the keys of failed expectations other than maxMs. */
+  signature: string;
+  /** The signature without the status, for labelling probes that share one. */
+  failedKeys: string;
+}
+
+function endpointUrl(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`;
+}
+
+async function probeOnce(url: string, ep: EndpointSpec, n: number): Promise<Probe> {
+  const res = await httpRequest(url, { method: ep.method, headers: ep.headers, body: ep.body });
+  if (!res.ok) {
+    const result = {
+      n,
+      ok: false,
+      status: null,
+      durationMs: res.durationMs,
+      failures: [res.error],
+    };
+    return { result, signature: `error: ${res.error}`, failedKeys: res.error };
+  }
+  const failures = findFailures(ep.expect, res);
+  const messages = failures.map((f) => f.message);
+  if (res.truncated && failures.length > 0) {
+    messages.push(
+      `the body was cut at ${DEFAULT_MAX_BODY_BYTES} bytes: the checks saw only that part`,
+    );
+  }
+  const failedKeys = failures
+    .filter((f) => f.key !== 'maxMs')
+    .map((f) => f.key)
+    .join(', ');
+  return {
+    result: {
+      n,
+      ok: failures.length === 0,
+      status: res.status,
+      durationMs: res.durationMs,
+      failures: messages,
+    },
+    signature: `${res.status} ${failedKeys}`,
+    failedKeys,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.floor((sorted.length - 1) / 2)] ?? 0);
+}
+
+function flappingSummary(probes: Probe[]): string {
+  const statuses = probes.map((p) =>
+    p.result.status === null ? 'no answer' : String(p.result.status),
+  );
+  // When the statuses alone do not show the disagreement, say what failed on each probe.
+  const labels =
+    new Set(statuses).size > 1
+      ? statuses
+      : probes.map(
+          (p, i) => `${statuses[i]} (${p.result.ok ? 'passed' : p.failedKeys || 'failed'})`,
+        );
+  const answered = new Set(probes.filter((p) => p.result.status !== null).map((p) => p.signature));
+  const cause =
+    answered.size > 1 ? 'two servers are answering on this port' : 'the probes disagree';
+  return `flapping: probes answered ${labels.join(', ')} — ${cause}`;
+}
+
+function summarize(probes: Probe[]): Pick<EndpointOutcome, 'verdict' | 'summary'> {
+  const results = probes.map((p) => p.result);
+  const failed = results.filter((r) => !r.ok);
+  if (failed.length === 0) {
+    const statuses = [...new Set(results.map((r) => r.status))].join('/');
+    const ms = median(results.map((r) => r.durationMs));
+    return {
+      verdict: 'pass',
+      summary: `${results.length}/${results.length} probes ${statuses} in ${ms} ms median`,
+    };
+  }
+  if (new Set(probes.map((p) => p.signature)).size > 1) {
+    return { verdict: 'flapping', summary: flappingSummary(probes) };
+  }
+  const lines = [...new Set(failed.flatMap((r) => r.failures))];
+  const more = lines.length > 1 ? ` (+${lines.length - 1} more)` : '';
+  return {
+    verdict: 'fail',
+    summary: `${failed.length}/${results.length} probes failed: ${lines[0]}${more}`,
+  };
+}
+
+/** `probes` sequential requests, each on a fresh connection; never throws. */
+export async function probeEndpoint(
+  baseUrl: string,
+  ep: EndpointSpec,
+  probes: number,
+): Promise<EndpointOutcome> {
+  const url = endpointUrl(baseUrl, ep.path);
+  const done: Probe[] = [];
+  for (let n = 1; n <= Math.max(1, probes); n++) done.push(await probeOnce(url, ep, n));
+  return { probes: done.map((p) => p.result), ...summarize(done) };
+}
+
+/** Every endpoint probed, at most `concurrency` endpoints at once; outcomes in input order. */
+export function runEndpoints(
+  baseUrl: string,
+  endpoints: EndpointSpec[],
+  probes: number,
+  concurrency = 8,
+): Promise<EndpointOutcome[]> {
+  const slot = limit(concurrency);
+  return Promise.all(endpoints.map((ep) => slot(() => probeEndpoint(baseUrl, ep, probes))));
+}
