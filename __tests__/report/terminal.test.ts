@@ -1,0 +1,148 @@
+/* eslint-disable no-control-regex -- these tests look for control characters */
+import { createTerminalReporter, PROGRESS_INTERVAL_MS } from '../../src/report/terminal.js';
+import { failingRun, passingRun } from '../fixtures/report/results.js';
+
+function capture(isTTY: boolean, color: boolean) {
+  let text = '';
+  let clock = 0;
+  const reporter = createTerminalReporter(
+    { write: (s) => (text += s), isTTY },
+    { color, now: () => clock },
+  );
+  return { reporter, output: () => text, advance: (ms: number) => (clock += ms) };
+}
+
+/** Replays a failing run the way the runner reports it, with a readiness wait. */
+function replay(reporter: ReturnType<typeof capture>['reporter'], advance: (ms: number) => void) {
+  const result = failingRun();
+  for (const service of result.services) {
+    reporter.serviceStarted(service.name, service.port);
+    for (const item of service.items) {
+      reporter.itemStarted(item.id, item.title);
+      if (item.id === 'ready') {
+        for (let t = 1; t <= 12; t++) {
+          advance(1000);
+          reporter.progress(`waiting for port 5000: ${t}.0 s / 60 s`);
+          if (t === 3) reporter.logLine(service.name, '[INFO] Booting worker with pid: 4102');
+        }
+      }
+      reporter.itemFinished(item);
+    }
+  }
+  reporter.finished(result, { reportPath: '/tmp/r/report.json', junitPath: '/tmp/r/junit.xml' });
+  return result;
+}
+
+describe('terminal reporter', () => {
+  test('off a TTY: plain lines, no escape sequences, progress at most once per interval', () => {
+    const { reporter, output, advance } = capture(false, false);
+    replay(reporter, advance);
+    const text = output();
+    expect(text).not.toContain('\x1b');
+    expect(text).not.toContain('\r');
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('api — port 5000');
+    expect(lines).toContain(
+      '  ⚠ Port free before start — stopped 1 holder of port 5000 (on-conflict: kill) (5 ms)',
+    );
+    expect(lines).toContain('  ↷ Health endpoint — no health path set (5 ms)');
+    expect(lines).toContain(
+      '  ✔ Backend ready — listening on 127.0.0.1:5000 after 812 ms (812 ms)',
+    );
+
+    // A failing item: its diagnosis, details and the measured listener table indented below it.
+    const fail = lines.indexOf(
+      '  ✖ Exactly one listener — 2 sockets listen on port 5000; at most 1 allowed (5 ms)',
+    );
+    expect(lines.slice(fail + 1, fail + 7)).toEqual([
+      expect.stringMatching(/^ {6}Diagnosis: Several sockets are bound to the same address/),
+      '      0.0.0.0:5000 IPv4 pid 4101',
+      '      0.0.0.0:5000 IPv4 pid 5202',
+      expect.stringMatching(/^ {6}ADDRESS +FAMILY +SOCKET +PIDS +PROCESS +STARTED +COMMAND$/),
+      expect.stringMatching(
+        /^ {6}127\.0\.0\.1:5000 +IPv4 +81234 +4101,4102,4103 +python3 .*gunicorn -w 2/,
+      ),
+      expect.stringMatching(
+        /^ {6}0\.0\.0\.0:5000 +IPv4 +70001 +5202 +gunicorn .*--reuse-port old:app$/,
+      ),
+    ]);
+    expect(lines[fail + 7]).toMatch(/^ {2}\S/); // the next item
+    // Flapping: each probe's result.
+    expect(lines).toContain('      probe 2: ✖ 404 (3 ms) — expected status 2xx, got 404');
+    expect(lines).toContain('      probe 3: ✔ 200 (5 ms)');
+    // 12 s of waiting printed twice (at 5 s and 10 s after the first progress call), not 12 times.
+    expect(lines.filter((l) => l.startsWith('  … Backend ready — waiting for port 5000'))).toEqual([
+      '  … Backend ready — waiting for port 5000: 6.0 s / 60 s',
+      '  … Backend ready — waiting for port 5000: 11.0 s / 60 s',
+    ]);
+    expect(PROGRESS_INTERVAL_MS).toBe(5000);
+    expect(lines).toContain('api │ [INFO] Booting worker with pid: 4102');
+    expect(lines).toContain('web-前端 — port 3000');
+    expect(lines[lines.indexOf('web-前端 — port 3000') - 1]).toBe('');
+
+    // The verdict, the failed ids and where the reports are.
+    const end = lines.slice(
+      lines.indexOf(
+        '✖ single-listener-check failed — ports 5000, 3000: 3 failed, 5 passed, 1 warning, 6 skipped (2.41 s)',
+      ),
+    );
+    expect(end).toEqual([
+      expect.any(String),
+      '  failed: api single-listener, api endpoint:GET /api/local-llm/status, web-前端 port-free',
+      '  report: /tmp/r/report.json',
+      '  junit:  /tmp/r/junit.xml',
+      '  backend log (api): /tmp/report/api/backend.log',
+      '',
+    ]);
+  });
+
+  test('on a TTY with colour: coloured icons, the progress line rewritten in place with \\r', () => {
+    const { reporter, output, advance } = capture(true, true);
+    replay(reporter, advance);
+    const text = output();
+    expect(text).toContain('\x1b[32m✔\x1b[0m Backend started');
+    expect(text).toContain('\x1b[31m✖\x1b[0m Exactly one listener');
+    expect(text).toContain('\x1b[1mapi — port 5000\x1b[0m');
+    // Every progress update rewrites the live line: \r + clear line, no newline of its own.
+    for (let t = 1; t <= 12; t++) {
+      expect(text).toContain(
+        `\r\x1b[2K  \x1b[2m…\x1b[0m Backend ready — waiting for port 5000: ${t}.0 s / 60 s`,
+      );
+    }
+    expect(text).not.toMatch(/waiting for port 5000: [\d.]+ s \/ 60 s\n/);
+    // A log line arriving meanwhile clears the live line, prints, and redraws it below.
+    expect(text).toContain(
+      '\r\x1b[2K\x1b[2mapi │\x1b[0m [INFO] Booting worker with pid: 4102\n  \x1b[2m…\x1b[0m Backend ready — waiting for port 5000: 3.0 s / 60 s',
+    );
+    // The item's final line replaces the live line.
+    expect(text).toContain('60 s\r\x1b[2K  \x1b[32m✔\x1b[0m Backend ready');
+  });
+
+  test('on a TTY without colour (NO_COLOR): \\r rewrites but no colour codes', () => {
+    const { reporter, output, advance } = capture(true, false);
+    replay(reporter, advance);
+    expect(output()).toContain('\r\x1b[2K  … Backend ready — waiting');
+    expect(output()).not.toMatch(/\x1b\[\d+m/);
+  });
+
+  test('escape sequences in untrusted text never reach the terminal', () => {
+    const { reporter, output } = capture(true, true);
+    const item = passingRun().services[0]!.items[8]!;
+    reporter.itemFinished({
+      ...item,
+      summary: 'body \x1b]0;pwned\x07 \x1b[2J cleared \x1b[31mred',
+    });
+    reporter.logLine('api', 'log \x1b[1;1Hhome \u0007bell');
+    expect(output()).toContain('GET /api/items — body   cleared red');
+    expect(output()).toContain('log home \uFFFDbell');
+    expect(output()).not.toMatch(/\x1b\][^\n]*|\x1b\[(?:2J|1;1H|31m red)/);
+  });
+
+  test('a passing run ends with the verdict line and no failed list', () => {
+    const { reporter, output } = capture(false, false);
+    reporter.finished(passingRun());
+    expect(output()).toBe(
+      '\n✔ single-listener-check passed — port 5000: 9 passed, 1 skipped (2.41 s)\n  backend log (api): /tmp/report/api/backend.log\n',
+    );
+  });
+});

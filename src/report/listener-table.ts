@@ -1,0 +1,82 @@
+/** The listener table as plain text, one row per socket (terminal and CLI `listeners`). */
+import type { ListenerSocket } from '../platform/types.js';
+import { describeProcess } from '../process/describe.js';
+import { topmost } from '../process/tree.js';
+import { formatAge } from './age.js';
+import { cleanText } from './text.js';
+
+export interface ListenerTableOptions {
+  now?: Date;
+  /** Cut commands longer than this (on a terminal); whole when undefined. */
+  maxCommandLength?: number;
+}
+
+const HEADER = ['ADDRESS', 'FAMILY', 'SOCKET', 'PIDS', 'PROCESS', 'STARTED', 'COMMAND'];
+
+/** `0.0.0.0:5000`, `[::]:5000`. */
+export function formatEndpoint(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+function oneLine(text: string, max: number | undefined): string {
+  const line = cleanText(text).replace(/\s+/g, ' ').trim();
+  return max !== undefined && line.length > max ? `${line.slice(0, Math.max(1, max - 1))}…` : line;
+}
+
+function socketRow(
+  socket: ListenerSocket,
+  { now, maxCommandLength }: ListenerTableOptions,
+): string[] {
+  const where = [formatEndpoint(socket.address, socket.port), socket.family, socket.socketId];
+  // The holder that started the others (gunicorn's master) stands for the socket.
+  const main = topmost(socket.processes)[0];
+  if (main === undefined) {
+    return [
+      ...where,
+      '?',
+      'unknown',
+      '',
+      oneLine(socket.ownerUnknown ?? 'owner unknown', maxCommandLength),
+    ];
+  }
+  const names = [...new Set(socket.processes.map((p) => oneLine(p.name, undefined)))];
+  const started =
+    main.startedAt === null ? 'unknown' : `${formatAge(main.startedAt, now)} (${main.startedAt})`;
+  return [
+    ...where,
+    socket.processes.map((p) => p.pid).join(','),
+    names.join(','),
+    started,
+    oneLine(main.command || main.name, maxCommandLength),
+  ];
+}
+
+/** Columns aligned with two spaces; the last column (the command) is never padded. */
+export function renderListenerTable(
+  sockets: readonly ListenerSocket[],
+  options: ListenerTableOptions = {},
+): string {
+  const rows = [HEADER, ...sockets.map((s) => socketRow(s, options))];
+  const widths = HEADER.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]!)))
+        .join('  '),
+    )
+    .join('\n');
+}
+
+/**
+ * Who holds one socket, in a phrase: `[::]:5000 held by pid 123 (gunicorn …) and 3 more processes`.
+ * The topmost holders are named (gunicorn's master), the rest counted.
+ */
+export function describeSocketHolders(socket: ListenerSocket): string {
+  const where = formatEndpoint(socket.address, socket.port);
+  if (socket.processes.length === 0)
+    return `${where}: owner unknown (${socket.ownerUnknown ?? 'not readable'})`;
+  const named = topmost(socket.processes);
+  const others = socket.processes.length - named.length;
+  const more = others === 0 ? '' : ` and ${others} more ${others === 1 ? 'process' : 'processes'}`;
+  return `${where} held by ${named.map(describeProcess).join(', ')}${more}`;
+}

@@ -1,0 +1,242 @@
+/**
+ * The GitHub job summary (SPEC §6): verdict, one table of items per service, the diagnosis of
+ * failing items, listener tables, timeline, backend log tail and the reproduce command.
+ * Every piece of untrusted text goes through markdown.ts; the whole stays under
+ * SUMMARY_LIMIT_BYTES, dropping the least useful parts first and saying what was left out.
+ */
+import type { ItemResult, ItemStatus, RunResult, ServiceResult } from '../checklist/types.js';
+import type { ListenerSocket } from '../platform/types.js';
+import { formatEndpoint } from './listener-table.js';
+import { codeBlock, htmlEscape, mdInline, mdParagraph, mdTable } from './markdown.js';
+import {
+  cleanText,
+  countStatuses,
+  cut,
+  describeCounts,
+  describePorts,
+  formatDuration,
+  probesDisagree,
+} from './text.js';
+
+/** GitHub refuses step summaries over 1 MiB; stay well below it. */
+export const SUMMARY_LIMIT_BYTES = 512 * 1024;
+const CELL_MAX = 300;
+const LINE_MAX = 1000;
+const DETAIL_LINES_MAX = 60;
+
+const ICON: Record<ItemStatus, string> = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️' };
+const verdictIcon = (result: 'pass' | 'fail') => (result === 'pass' ? ICON.pass : ICON.fail);
+
+/** A piece of the summary. When it is too large, parts with the highest `dropRank` go first (0: never). */
+interface Part {
+  text: string;
+  dropRank: 0 | 1 | 2 | 3;
+  label: string;
+}
+
+export function renderSummary(result: RunResult, limitBytes = SUMMARY_LIMIT_BYTES): string {
+  const parts: Part[] = [
+    { text: head(result), dropRank: 0, label: 'verdict' },
+    ...result.services.flatMap(serviceParts),
+    {
+      text: `### Reproduce locally\n\n${codeBlock([result.reproduce], 'sh')}`,
+      dropRank: 0,
+      label: 'reproduce command',
+    },
+  ];
+  return fit(parts, limitBytes);
+}
+
+function head(result: RunResult): string {
+  const ports = result.services.map((s) => s.port);
+  const verdict = `single-listener-check ${result.result === 'pass' ? 'passed' : 'failed'}`;
+  const lines = [
+    `## ${verdictIcon(result.result)} ${verdict}${ports.length > 0 ? ` — ${describePorts(ports)}` : ''}`,
+    '',
+    `**${describeCounts(countStatuses(result.services.flatMap((s) => s.items)))}** in ${formatDuration(result.durationMs)}` +
+      ` · ${mdInline(result.platform)} · ${mdInline(`${result.tool.name} ${result.tool.version}`)}` +
+      ` · started ${mdInline(result.startedAt)}`,
+  ];
+  if (result.interrupted)
+    lines.push('', `> **Interrupted:** ${mdInline(cut(result.interrupted, LINE_MAX))}`);
+  if (result.error)
+    lines.push('', `> **Internal error:** ${mdInline(cut(result.error, LINE_MAX))}`);
+  return lines.join('\n');
+}
+
+function serviceParts(service: ServiceResult): Part[] {
+  const name = mdInline(service.name);
+  const table =
+    service.items.length === 0
+      ? 'No checklist item ran.'
+      : mdTable(
+          ['', 'Item', 'Summary', 'Duration'],
+          ['c', 'l', 'l', 'r'],
+          service.items.map((item) => [
+            ICON[item.status],
+            cell(item.title),
+            cell(item.summary),
+            formatDuration(item.durationMs),
+          ]),
+        );
+  const parts: Part[] = [
+    {
+      text: `### ${verdictIcon(service.result)} ${name} — port ${service.port}\n\n${table}`,
+      dropRank: 0,
+      label: `checklist of ${service.name}`,
+    },
+  ];
+  for (const item of service.items) {
+    if (item.status === 'fail' || item.status === 'warn' || probesDisagree(item)) {
+      parts.push({
+        text: itemDetails(item),
+        dropRank: 1,
+        label: `details of ${service.name} ${item.id}`,
+      });
+    }
+  }
+  parts.push(
+    {
+      text: `**Listeners on port ${service.port}**\n\n${
+        service.listeners.length > 0
+          ? listenerTable(service.listeners)
+          : 'No listener was read on this port.'
+      }\n\n**Timeline**\n\n${timeline(service)}`,
+      dropRank: 2,
+      label: `listeners and timeline of ${service.name}`,
+    },
+    { text: logBlock(service), dropRank: 3, label: `backend log of ${service.name}` },
+  );
+  return parts;
+}
+
+function itemDetails(item: ItemResult): string {
+  const blocks = [
+    `#### ${ICON[item.status]} ${mdInline(item.title)}`,
+    mdParagraph(cut(item.summary, LINE_MAX)),
+  ];
+  if (item.diagnosis) blocks.push(`**Diagnosis:** ${mdInline(cut(item.diagnosis, LINE_MAX))}`);
+  if (item.details.length > 0) {
+    const shown = item.details.slice(0, DETAIL_LINES_MAX).map((line) => cut(line, LINE_MAX));
+    if (item.details.length > shown.length)
+      shown.push(`… ${item.details.length - shown.length} more lines in report.json`);
+    blocks.push(codeBlock(shown));
+  }
+  if (item.probes && probesDisagree(item)) {
+    blocks.push(
+      mdTable(
+        ['Probe', 'Result', 'Status', 'Duration', 'Failures'],
+        ['r', 'c', 'r', 'r', 'l'],
+        item.probes.map((p) => [
+          String(p.n),
+          p.ok ? ICON.pass : ICON.fail,
+          p.status === null ? '—' : String(p.status),
+          formatDuration(p.durationMs),
+          cell(p.failures.join('; ')),
+        ]),
+      ),
+    );
+  }
+  if (item.listeners && item.listeners.length > 0) blocks.push(listenerTable(item.listeners));
+  return blocks.join('\n\n');
+}
+
+function listenerTable(sockets: readonly ListenerSocket[]): string {
+  const distinct = (values: string[]) => [...new Set(values.filter(Boolean))];
+  return mdTable(
+    ['Address', 'Family', 'PIDs', 'Process', 'Command line', 'Started'],
+    ['l', 'l', 'l', 'l', 'l', 'l'],
+    sockets.map((s) => {
+      const starts = distinct(s.processes.map((p) => p.startedAt ?? '')).sort();
+      return [
+        cell(formatEndpoint(s.address, s.port)),
+        s.family,
+        s.processes.map((p) => `${p.pid}${p.state === 'exited' ? ' (exited)' : ''}`).join(', ') ||
+          '—',
+        s.ownerUnknown
+          ? cell(`unknown: ${s.ownerUnknown}`)
+          : cell(distinct(s.processes.map((p) => p.name)).join(', ')) || '—',
+        distinct(s.processes.map((p) => p.command))
+          .map(cell)
+          .join('<br>') || '—',
+        starts[0] ? cell(starts[0]) : '—',
+      ];
+    }),
+  );
+}
+
+function timeline(service: ServiceResult): string {
+  if (service.timeline.length === 0) return 'No events.';
+  return mdTable(
+    ['Event', 'At'],
+    ['l', 'r'],
+    service.timeline.map((e) => [cell(e.event), `+${Math.round(e.atMs)} ms`]),
+  );
+}
+
+function logBlock(service: ServiceResult): string {
+  if (service.logTail.length === 0) {
+    return service.logPath
+      ? `The backend log is empty (full log: ${mdInline(service.logPath)}).`
+      : 'No backend log was written.';
+  }
+  const where = service.logPath ? ` (full log: ${htmlEscape(service.logPath)})` : '';
+  const lines = service.logTail
+    .flatMap((line) => cleanText(line).split('\n'))
+    .map((line) => htmlEscape(cut(line, LINE_MAX)));
+  return [
+    '<details>',
+    `<summary>Backend log of ${htmlEscape(service.name)}: last ${service.logTail.length} lines${where}</summary>`,
+    '',
+    // A <pre> HTML block, not a fence: inside <details> the text is raw HTML, so it is
+    // HTML-escaped, and the block can only end at a literal </pre>, which escaping removes.
+    `<pre>\n${lines.join('\n')}\n</pre>`,
+    '',
+    '</details>',
+  ].join('\n');
+}
+
+/** A table cell: one line, escaped, cut to a readable length. */
+function cell(s: string): string {
+  return mdInline(cut(cleanText(s), CELL_MAX));
+}
+
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+const SEPARATOR = '\n\n';
+
+function fit(parts: Part[], limitBytes: number): string {
+  const sizes = parts.map((p) => bytes(p.text) + SEPARATOR.length);
+  const omitted: Part[] = [];
+  const kept = parts.map(() => true);
+  let size = sizes.reduce((a, b) => a + b, 0);
+  const fits = () =>
+    size + (omitted.length > 0 ? bytes(omittedNote(omitted.map((p) => p.label))) : 0) <= limitBytes;
+  const dropOrder = parts
+    .map((part, i) => ({ part, i }))
+    .filter(({ part }) => part.dropRank > 0)
+    .sort((a, b) => b.part.dropRank - a.part.dropRank || b.i - a.i);
+  for (const { part, i } of dropOrder) {
+    if (fits()) break;
+    kept[i] = false;
+    omitted.push(part);
+    size -= sizes[i] ?? 0;
+  }
+  // Left out in drop order; listed in document order.
+  omitted.sort((a, b) => parts.indexOf(a) - parts.indexOf(b));
+  const body = parts.filter((_, i) => kept[i]).map((p) => p.text);
+  if (omitted.length > 0) body.push(omittedNote(omitted.map((p) => p.label)));
+  const text = `${body.join(SEPARATOR)}\n`;
+  if (bytes(text) <= limitBytes) return text;
+  // Even the essential parts are too large (thousands of items): cut at a line boundary.
+  const note = `${SEPARATOR}${omittedNote(['everything below this point'])}\n`;
+  const head = Buffer.from(text, 'utf8')
+    .subarray(0, limitBytes - bytes(note))
+    .toString('utf8');
+  return head.slice(0, Math.max(0, head.lastIndexOf('\n'))) + note;
+}
+
+function omittedNote(labels: string[]): string {
+  const listed =
+    labels.slice(0, 20).join('; ') + (labels.length > 20 ? `; and ${labels.length - 20} more` : '');
+  return `> ✂️ This summary was shortened to stay under GitHub's 1 MiB limit. Left out: ${mdInline(listed)}. report.json holds the whole result.`;
+}

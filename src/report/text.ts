@@ -1,0 +1,65 @@
+/** Plain-text helpers every reporter shares: control-character cleanup, cutting, durations, counts. */
+import type { ItemResult, ItemStatus } from '../checklist/types.js';
+
+/* eslint-disable no-control-regex -- control characters are what these patterns look for */
+// ANSI/VT escape sequences (CSI incl. the 8-bit form, OSC up to BEL or ST, two-byte ESC forms).
+const ESCAPE_SEQUENCE =
+  /\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]/g;
+// Every other C0/C1 control character except tab and newline.
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+/* eslint-enable no-control-regex */
+
+/**
+ * Untrusted text made safe to show: line endings normalised to `\n`, escape sequences (colours,
+ * cursor moves, terminal titles) removed, any other control character shown as U+FFFD.
+ */
+export function cleanText(s: string): string {
+  return s.replace(/\r\n?/g, '\n').replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '\uFFFD');
+}
+
+/** `s` cut to at most `max` characters, saying how much was cut; never splits a surrogate pair. */
+export function cut(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let end = max;
+  const last = s.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${s.slice(0, end)}… (${s.length - end} more characters)`;
+}
+
+/** `12 ms`, `1.24 s`, `2 min 5 s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+export type StatusCounts = Record<ItemStatus, number>;
+
+export function countStatuses(items: readonly ItemResult[]): StatusCounts {
+  const counts: StatusCounts = { pass: 0, fail: 0, warn: 0, skip: 0 };
+  for (const item of items) counts[item.status] += 1;
+  return counts;
+}
+
+/** `1 failed, 7 passed, 1 warning, 1 skipped` (zero counts left out). */
+export function describeCounts(counts: StatusCounts): string {
+  const parts = [
+    counts.fail > 0 ? `${counts.fail} failed` : '',
+    counts.pass > 0 ? `${counts.pass} passed` : '',
+    counts.warn > 0 ? `${counts.warn} ${counts.warn === 1 ? 'warning' : 'warnings'}` : '',
+    counts.skip > 0 ? `${counts.skip} skipped` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : 'no items';
+}
+
+/** "port 5000" or "ports 5000, 3000". */
+export function describePorts(ports: readonly number[]): string {
+  return `${ports.length === 1 ? 'port' : 'ports'} ${ports.join(', ')}`;
+}
+
+/** Probes disagree when their verdicts or statuses differ: the flapping signature (SPEC §3). */
+export function probesDisagree(item: ItemResult): boolean {
+  const probes = item.probes ?? [];
+  return probes.some((p) => p.ok !== probes[0]?.ok || p.status !== probes[0]?.status);
+}
