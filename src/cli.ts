@@ -1,2 +1,7 @@
-import { VERSION } from './version.js';
-console.log(VERSION);
+#!/usr/bin/env node
+/** The `single-listener-check` bin: everything lives in main(); this only sets the exit code. */
+import { main } from './cli/main.js';
+
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,26 @@
+/** What every CLI command is: a summary and usage for the overview, and a run over its own argv. */
+
+/** Where a command writes. Text is written as is (commands add their own newlines). */
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** stdout is a terminal: tables cut long commands, colour may be used. */
+  isTTY: boolean;
+}
+
+export interface Command {
+  /** One line for the command overview. */
+  summary: string;
+  /** `single-listener-check listeners --port N [--json] [--expect N]`. */
+  usage: string;
+  /** Exit code per SPEC §6; throws UsageError for bad input (main turns it into exit 2). */
+  run(argv: string[], io: CliIO): Promise<number>;
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    isTTY: process.stdout.isTTY === true,
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * Stopping a process tree with the safety rules of SPEC §3: never PID 1, this program, its
+ * ancestors, or another user's processes. POSIX: SIGTERM (group and each member), SIGKILL
+ * after the grace period. Windows: taskkill.
+ */
+import { execFile } from 'node:child_process';
+import type { Platform, ProcessInfo } from '../platform/types.js';
+import { descendants, findAncestors, isSameProcess } from './tree.js';
+
+export interface StopOptions {
+  /** How long members get after SIGTERM before SIGKILL. */
+  graceMs: number;
+  /** false: never signal the root's process group (default: signal it when the root leads one). */
+  processGroup?: boolean;
+  /**
+   * Processes known to belong to the tree (seen earlier, identified by pid + start time): those
+   * still alive are stopped too, with their descendants, even if they left the group or the
+   * root already exited. The entry with the root's pid also pins the root's identity.
+   */
+  members?: readonly ProcessInfo[];
+}
+
+export interface StopOutcome {
+  /** Gone after SIGTERM within the grace period. */
+  stopped: ProcessInfo[];
+  /** Needed SIGKILL (Windows: everything taskkill ended). */
+  killed: ProcessInfo[];
+  /** Still running at the end. */
+  survivors: ProcessInfo[];
+  /** Left alone, with the reason as a sentence. */
+  refused: Array<{ proc: ProcessInfo; reason: string }>;
+}
+
+const POLL_MS = 20;
+/** How long to wait for SIGKILLed processes to disappear. */
+const KILL_WAIT_MS = 2000;
+
+/** Why `proc` must not be stopped, as a sentence about "it" (callers name the process), or null. */
+export function killRefusal(
+  proc: ProcessInfo,
+  selfPid: number,
+  selfAncestors: readonly number[],
+  selfUid: number | undefined,
+): string | null {
+  if (proc.pid <= 1) return 'it is PID 1 (init), which is never stopped';
+  if (proc.pid === selfPid) return 'it is single-listener-check itself';
+  if (selfAncestors.includes(proc.pid)) {
+    return 'it is an ancestor of single-listener-check: stopping it would stop this run';
+  }
+  if (selfUid !== undefined && proc.uid !== selfUid) {
+    return proc.uid === undefined
+      ? "its owner could not be read: only our own user's processes are stopped"
+      : `it belongs to uid ${proc.uid}, not to us (uid ${selfUid}): another user's processes are never stopped`;
+  }
+  return null;
+}
+
+/**
+ * The tree as it is now: the root (when it still runs as the process we know), the known members
+ * still alive, their descendants, and the root's process group when it leads one (the group
+ * signal reaches them all, so all are checked and watched).
+ */
+async function snapshotTree(
+  platform: Platform,
+  rootPid: number,
+  knownMembers: readonly ProcessInfo[],
+) {
+  const snapshot = await platform.listProcesses();
+  const running = snapshot.filter((p) => p.state !== 'exited');
+  const identity = knownMembers.find((m) => m.pid === rootPid);
+  const root = running.find((p) => p.pid === rootPid && (!identity || isSameProcess(p, identity)));
+  const known = running.filter((p) => knownMembers.some((m) => isSameProcess(p, m)));
+  const members = new Map<number, ProcessInfo>();
+  const add = (p: ProcessInfo) => {
+    if (p.state !== 'exited' && !members.has(p.pid)) members.set(p.pid, p);
+  };
+  for (const top of [...(root ? [root] : []), ...known]) {
+    add(top);
+    descendants(snapshot, top).forEach(add);
+  }
+  if (root !== undefined && root.pgid === root.pid) {
+    running.filter((p) => p.pgid === root.pid).forEach(add);
+  }
+  return { snapshot, root, members: [...members.values()] };
+}
+
+function refusalsFor(snapshot: ProcessInfo[], members: ProcessInfo[]): StopOutcome['refused'] {
+  const ancestors = [process.ppid, ...findAncestors(snapshot, process.pid).map((p) => p.pid)];
+  const uid = process.getuid?.();
+  return members.flatMap((proc) => {
+    const reason = killRefusal(proc, process.pid, ancestors, uid);
+    return reason === null ? [] : [{ proc, reason }];
+  });
+}
+
+/** Signals each process, and the whole group first when `group` is given. */
+function signal(procs: ProcessInfo[], sig: NodeJS.Signals, group: number | null): void {
+  const targets = [...(group === null ? [] : [-group]), ...procs.map((p) => p.pid)];
+  for (const target of targets) {
+    try {
+      process.kill(target, sig);
+    } catch {
+      // Already gone, or not permitted: the liveness poll decides what survived.
+    }
+  }
+}
+
+/** Alive: the same pid with the same start time, not a zombie. A reused pid is not alive. */
+async function isAlive(platform: Platform, proc: ProcessInfo): Promise<boolean> {
+  const now = await platform.getProcess(proc.pid);
+  return now !== null && now.state !== 'exited' && isSameProcess(now, proc);
+}
+
+/** Polls until every process is gone or `timeoutMs` passes; returns those still alive. */
+async function waitGone(platform: Platform, procs: ProcessInfo[], timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const alive = await Promise.all(procs.map((p) => isAlive(platform, p)));
+    const left = procs.filter((_, i) => alive[i]);
+    if (left.length === 0 || Date.now() >= deadline) return left;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** Windows has no signals to send a tree: taskkill /F ends the pids (/T: with their trees). */
+async function taskkill(pids: ProcessInfo[], withTrees: boolean) {
+  const args = [
+    ...pids.flatMap((p) => ['/PID', String(p.pid)]),
+    ...(withTrees ? ['/T'] : []),
+    '/F',
+  ];
+  await new Promise((resolve) => execFile('taskkill', args, { windowsHide: true }, resolve));
+}
+
+/**
+ * Stops `rootPid` and its tree: a snapshot first (pids with start times), refusals checked for
+ * every member (the whole tree is refused when the root is), then SIGTERM, SIGKILL after
+ * `graceMs`, and at most 2 s more for the killed to disappear.
+ */
+export async function stopProcessTree(
+  platform: Platform,
+  rootPid: number,
+  { graceMs, processGroup = true, members: knownMembers = [] }: StopOptions,
+): Promise<StopOutcome> {
+  const outcome: StopOutcome = { stopped: [], killed: [], survivors: [], refused: [] };
+  const { snapshot, root, members } = await snapshotTree(platform, rootPid, knownMembers);
+  if (members.length === 0) return outcome;
+  const refused = refusalsFor(snapshot, members);
+  const rootRefusal = refused.find((r) => r.proc === root);
+  if (root !== undefined && rootRefusal !== undefined) {
+    const left =
+      members.length === 1
+        ? 'it was left alone'
+        : `its tree of ${members.length} processes was left alone`;
+    const reason = `${rootRefusal.reason}; ${left}`;
+    return { ...outcome, refused: [{ proc: root, reason }] };
+  }
+  outcome.refused = refused;
+  const targets = members.filter((m) => !refused.some((r) => r.proc === m));
+
+  if (process.platform === 'win32') {
+    const wholeTree = root !== undefined && refused.length === 0;
+    await taskkill(wholeTree ? [root] : targets, wholeTree);
+    const survivors = await waitGone(platform, targets, Math.max(graceMs, KILL_WAIT_MS));
+    return { ...outcome, killed: targets.filter((t) => !survivors.includes(t)), survivors };
+  }
+
+  // The group signal also reaches children forked after the snapshot; never when a member is
+  // refused, and only for a root whose identity we verified (a dead root's pid may be reused).
+  const leadsGroup = root !== undefined && root.pgid === root.pid;
+  const group = processGroup && leadsGroup && refused.length === 0 ? rootPid : null;
+  signal(targets, 'SIGTERM', group);
+  const afterTerm = await waitGone(platform, targets, graceMs);
+  outcome.stopped = targets.filter((t) => !afterTerm.includes(t));
+  if (afterTerm.length === 0) return outcome;
+  signal(afterTerm, 'SIGKILL', group);
+  outcome.survivors = await waitGone(platform, afterTerm, KILL_WAIT_MS);
+  outcome.killed = afterTerm.filter((t) => !outcome.survivors.includes(t));
+  return outcome;
+}
