@@ -1,2 +1,4 @@
-import { VERSION } from './version.js';
-console.log(VERSION);
+// The action's entry (dist/index.js).
+import { run } from './action/main.js';
+
+process.exitCode = await run();

@@ -1,0 +1,35 @@
+/**
+ * The action front end: inputs (INPUT_* environment, as the composite step passes them) → one
+ * Config → the shared run → outputs, annotations and the exit code. Exit codes are set directly
+ * (not core.setFailed) so the step keeps the CLI's meaning: 1 check failed, 2 bad input, 3 internal.
+ */
+import * as core from '@actions/core';
+import { loadConfig } from '../config/load.js';
+import { EXIT, UsageError } from '../errors.js';
+import { failureAnnotations } from '../report/annotations.js';
+import { runAndReport } from '../run-and-report.js';
+import { actionOutputs } from './outputs.js';
+
+export async function run(env: Record<string, string | undefined> = process.env): Promise<number> {
+  try {
+    const config = loadConfig({ inputs: env, env, cwd: process.cwd() });
+    for (const secret of config.secrets) core.setSecret(secret);
+    const outcome = await runAndReport(
+      config,
+      { write: (s) => process.stdout.write(s), isTTY: false },
+      env,
+    );
+    for (const [name, value] of Object.entries(actionOutputs(outcome))) core.setOutput(name, value);
+    for (const { title, message } of failureAnnotations(outcome.result))
+      core.error(message, { title });
+    return outcome.exitCode;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      for (const problem of err.problems)
+        core.error(problem, { title: 'single-listener-check: invalid input' });
+      return EXIT.usage;
+    }
+    core.error(`internal error: ${(err as Error).message}`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,42 @@
+/** The action's outputs (SPEC §6), derived from the run; action.yml maps each of them. */
+import type { RunOutcome } from '../run-and-report.js';
+
+export const OUTPUT_NAMES = [
+  'result',
+  'failed-items',
+  'listeners',
+  'backend-pid',
+  'report-path',
+  'junit-path',
+  'log-path',
+] as const;
+
+export type OutputName = (typeof OUTPUT_NAMES)[number];
+
+/**
+ * With one service, ids, pids and paths are plain values; with several, failed items are
+ * `<service>/<id>`, pids and log paths are comma-separated in service order, and `listeners`
+ * is an object keyed by service name.
+ */
+export function actionOutputs({
+  result,
+  reportPath,
+  junitPath,
+}: RunOutcome): Record<OutputName, string> {
+  const several = result.services.length > 1;
+  const failed = result.services.flatMap((s) =>
+    s.items.filter((i) => i.status === 'fail').map((i) => (several ? `${s.name}/${i.id}` : i.id)),
+  );
+  const listeners = several
+    ? Object.fromEntries(result.services.map((s) => [s.name, s.listeners]))
+    : (result.services[0]?.listeners ?? []);
+  return {
+    result: result.result,
+    'failed-items': failed.join(','),
+    listeners: JSON.stringify(listeners),
+    'backend-pid': result.services.map((s) => s.backendPid ?? '').join(','),
+    'report-path': reportPath,
+    'junit-path': junitPath,
+    'log-path': result.services.map((s) => s.logPath ?? '').join(','),
+  };
+}

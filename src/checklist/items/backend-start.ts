@@ -1,0 +1,42 @@
+/** `backend-start`: the start command spawned in its own process group, its output captured whole. */
+import { mkdir } from 'node:fs/promises';
+import { startBackend } from '../backend.js';
+import { LogCapture } from '../log-capture.js';
+import { ATTACH_SKIP, fail, pass, skip, type ChecklistItem } from '../item.js';
+
+export const backendStart: ChecklistItem = {
+  id: 'backend-start',
+  title: 'Backend started',
+  async run(service) {
+    if (service.attach) return skip(ATTACH_SKIP);
+    const { config, env } = service;
+    await mkdir(env.reportDir, { recursive: true });
+    service.log = new LogCapture({
+      logPath: service.logPath,
+      expect: config.expectLog.map((re) => new RegExp(re)),
+      forbid: config.forbidLog.map((re) => new RegExp(re)),
+      redact: env.redact,
+      onLine: (line) => env.logLine(config.name, line),
+    });
+    try {
+      service.backend = await startBackend({
+        command: config.start,
+        cwd: config.cwd,
+        env: config.env,
+        shell: config.shell,
+        log: service.log,
+      });
+    } catch (err) {
+      return fail(`could not start \`${config.start}\`: ${(err as Error).message}`, {
+        fatal: 'the backend could not be started',
+      });
+    }
+    service.mark('backend started');
+    const pid = service.backend.pid;
+    service.backendProcess = await env.platform.getProcess(pid);
+    if (service.backendProcess) service.tree.set(pid, service.backendProcess);
+    return pass(`pid ${pid}, own process group; log: ${service.logPath}`, {
+      details: [`command: ${config.start}`, `working directory: ${config.cwd}`],
+    });
+  },
+};

@@ -1,0 +1,25 @@
+/** `logs`: every expect-log pattern matched at least once, no forbid-log pattern matched. */
+import { fail, pass, skip, type ChecklistItem } from '../item.js';
+
+export const logs: ChecklistItem = {
+  id: 'logs',
+  title: 'Backend logs',
+  async run(service) {
+    const log = service.log;
+    if (!log) return skip('no backend log (attach mode)');
+    const { expectLog, forbidLog } = service.config;
+    const missing = expectLog.filter((_, i) => log.expectCounts[i] === 0);
+    const forbidden = forbidLog.flatMap((re, i) =>
+      log.forbidHits[i] !== null ? [`/${re}/ matched: ${log.forbidHits[i]}`] : [],
+    );
+    const problems = [...missing.map((re) => `/${re}/ never matched`), ...forbidden];
+    if (problems.length > 0) {
+      return fail(problems[0]! + (problems.length > 1 ? ` (+${problems.length - 1} more)` : ''), {
+        details: problems,
+      });
+    }
+    return pass(
+      `${expectLog.length} expected pattern(s) found, none of ${forbidLog.length} forbidden pattern(s)`,
+    );
+  },
+};

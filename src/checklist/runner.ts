@@ -1,0 +1,150 @@
+/**
+ * Runs the checklist for every service and returns one result per item. Services start in the
+ * listed order and are torn down in reverse, always — also after a fatal item, an internal error
+ * or an interrupt — so no backend is left running.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Config } from '../config/types.js';
+import { limit } from '../http/limit.js';
+import type { Platform } from '../platform/types.js';
+import { VERSION } from '../version.js';
+import { checklistFor, teardown } from './checklist.js';
+import type { ChecklistItem, ItemOutcome } from './item.js';
+import { reproduceCommand } from './reproduce.js';
+import { ServiceRun } from './service-run.js';
+import type { ItemResult, RunResult, ServiceResult } from './types.js';
+
+export interface RunHooks {
+  serviceStarted(name: string, port: number): void;
+  itemFinished(service: string, item: ItemResult): void;
+  progress(text: string): void;
+  logLine(service: string, line: string): void;
+}
+
+export interface RunDeps {
+  platform: Platform;
+  hooks: RunHooks;
+  redact: (text: string) => string;
+  signal: AbortSignal;
+  /** How many endpoint requests run at once, across the endpoints of a service. */
+  endpointConcurrency?: number;
+}
+
+export async function runChecklist(config: Config, deps: RunDeps): Promise<RunResult> {
+  const startedAtMs = performance.now();
+  const startedAtWall = new Date();
+  const env = {
+    platform: deps.platform,
+    reportDir: config.reportDir,
+    redact: deps.redact,
+    progress: deps.hooks.progress,
+    logLine: deps.hooks.logLine,
+    startedAtMs,
+    startedAtWall,
+    signal: deps.signal,
+  };
+  const runs = config.services.map((s) => new ServiceRun(s, env));
+  const items = new Map<ServiceRun, ItemResult[]>(runs.map((r) => [r, []]));
+  let internalError: string | undefined;
+
+  /** Runs one item (or skips it), catching what it throws; never rejects. */
+  const execute = async (service: ServiceRun, item: ChecklistItem, skipReason: string | null) => {
+    const begin = performance.now();
+    let outcome: ItemOutcome;
+    if (skipReason !== null) {
+      outcome = { status: 'skip', summary: skipReason };
+    } else {
+      try {
+        outcome = await item.run(service);
+      } catch (err) {
+        internalError ??= `${item.id}: ${(err as Error).message}`;
+        outcome = {
+          status: 'fail',
+          summary: `internal error: ${(err as Error).message}`,
+          fatal: `internal error in ${item.id}`,
+        };
+      }
+    }
+    return { outcome, begin, end: performance.now() };
+  };
+
+  /** Records an executed item, reports it, and returns its fatal reason if any. */
+  const record = (
+    service: ServiceRun,
+    item: ChecklistItem,
+    run: Awaited<ReturnType<typeof execute>>,
+  ) => {
+    const { fatal, ...shown } = run.outcome;
+    const result: ItemResult = {
+      id: item.id,
+      title: item.title,
+      details: [],
+      ...shown,
+      startedAtMs: Math.round(run.begin - startedAtMs),
+      durationMs: Math.round(run.end - run.begin),
+    };
+    items.get(service)!.push(result);
+    deps.hooks.itemFinished(service.config.name, result);
+    return fatal;
+  };
+
+  const runItem = async (service: ServiceRun, item: ChecklistItem, skipReason: string | null) =>
+    record(service, item, await execute(service, item, skipReason));
+
+  try {
+    for (const service of runs) {
+      deps.hooks.serviceStarted(service.config.name, service.config.port);
+      service.mark('start');
+      let skipReason: string | null = null;
+      const { sequential, endpoints } = checklistFor(service.config);
+      for (const item of sequential) {
+        skipReason ??= interrupted(deps.signal);
+        const fatal = await runItem(service, item, skipReason);
+        if (fatal) skipReason = `skipped: ${fatal}`;
+      }
+      skipReason ??= interrupted(deps.signal);
+      if (skipReason !== null || endpoints.length === 0) {
+        for (const item of endpoints) await runItem(service, item, skipReason);
+      } else {
+        service.mark('checks');
+        // Probe concurrently, report in order: each item's outcome is awaited in sequence.
+        const slot = limit(deps.endpointConcurrency ?? 8);
+        const probing = endpoints.map((item) => slot(() => execute(service, item, null)));
+        for (const [i, item] of endpoints.entries()) record(service, item, await probing[i]!);
+      }
+    }
+  } finally {
+    for (const service of [...runs].reverse()) await runItem(service, teardown, null);
+  }
+
+  const services: ServiceResult[] = runs.map((run) => {
+    const list = items.get(run)!;
+    return {
+      name: run.config.name,
+      port: run.config.port,
+      result: list.some((i) => i.status === 'fail') ? 'fail' : 'pass',
+      items: list,
+      listeners: run.listeners,
+      backendPid: run.backend?.pid ?? null,
+      logPath: run.log ? run.logPath : null,
+      logTail: run.log?.tail() ?? [],
+      timeline: run.timeline,
+    };
+  });
+  return {
+    version: 1,
+    tool: { name: 'single-listener-check', version: VERSION },
+    result: services.every((s) => s.result === 'pass') && !internalError ? 'pass' : 'fail',
+    startedAt: startedAtWall.toISOString(),
+    durationMs: Math.round(performance.now() - startedAtMs),
+    platform: deps.platform.name,
+    services,
+    reproduce: reproduceCommand(config),
+    ...(deps.signal.aborted ? { interrupted: String(deps.signal.reason ?? 'interrupted') } : {}),
+    ...(internalError ? { error: internalError } : {}),
+  };
+}
+
+function interrupted(signal: AbortSignal): string | null {
+  return signal.aborted ? `skipped: interrupted (${String(signal.reason ?? 'signal')})` : null;
+}
