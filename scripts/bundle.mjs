@@ -12,11 +12,21 @@ for (const [out, entry] of Object.entries(entries)) {
   rmSync(scratch, { recursive: true, force: true });
   execFileSync(
     process.execPath,
-    ['node_modules/@vercel/ncc/dist/ncc/cli.js', 'build', entry, '-o', scratch, '--minify', '--no-source-map-register', '-q'],
+    [
+      'node_modules/@vercel/ncc/dist/ncc/cli.js',
+      'build',
+      entry,
+      '-o',
+      scratch,
+      '--minify',
+      '--no-source-map-register',
+      '-q',
+    ],
     { stdio: 'inherit' },
   );
   const extra = readdirSync(scratch).filter((f) => f !== 'index.js' && f !== 'package.json');
-  if (extra.length > 0) throw new Error(`ncc emitted extra files for ${entry}: ${extra.join(', ')}`);
+  if (extra.length > 0)
+    throw new Error(`ncc emitted extra files for ${entry}: ${extra.join(', ')}`);
   renameSync(`${scratch}/index.js`, `dist/${out}`);
 }
 chmodSync('dist/cli.js', 0o755);

@@ -41,7 +41,11 @@ export async function spawnTracked(
   opts: SpawnOptions & { readyText?: string | RegExp; timeoutMs?: number } = {},
 ): Promise<Spawned> {
   const { readyText, timeoutMs = 15000, ...spawnOpts } = opts;
-  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...spawnOpts });
+  const child = spawn(cmd, args, {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...spawnOpts,
+  });
   if (child.pid === undefined) throw new Error(`spawn failed: ${cmd}`);
   const pid = child.pid;
   started.add(pid);
@@ -110,7 +114,10 @@ export async function cleanupProcesses(): Promise<void> {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` until it returns true or `timeoutMs` passes. */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10000): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
