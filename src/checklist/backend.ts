@@ -1,8 +1,12 @@
 /**
- * Spawns the backend in its own process group (POSIX: detached → new session; killing the
- * group reaches the shell's children too) and pipes its output into a LogCapture.
+ * Spawns the backend in its own process group (POSIX: detached → new session; killing the group
+ * reaches the shell's children too). Its stdout and stderr go straight into a file, followed by
+ * a FileTail into the LogCapture: the output is complete on disk even if this program dies, and
+ * a backend kept running after the run never writes into a closed pipe.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { FileTail } from './file-tail.js';
 import type { LogCapture } from './log-capture.js';
 
 export interface BackendExit {
@@ -15,10 +19,12 @@ export interface Backend {
   child: ChildProcess;
   /** Resolves when the spawned process itself has exited (its children may live on). */
   exited: Promise<BackendExit>;
-  /** Resolves when its output pipes are closed too (every holder of them has exited). */
-  drained: Promise<void>;
   /** Set once exited. */
   exit: BackendExit | null;
+  /** Feeds everything written so far to the log capture. */
+  readLog(): void;
+  /** Stops following the output (reading it to the end) and lets the program exit without it. */
+  release(): void;
 }
 
 export interface StartOptions {
@@ -27,29 +33,34 @@ export interface StartOptions {
   env: Record<string, string>;
   /** undefined: the platform's shell (/bin/sh, cmd.exe). */
   shell?: string;
+  /** The file the backend's output is written to. */
+  outputPath: string;
   log: LogCapture;
 }
 
 const IS_WINDOWS = process.platform === 'win32';
+/** How often new output is read while the backend runs. */
+const TAIL_MS = 20;
 
 export function describeExit(exit: BackendExit): string {
   return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
 }
 
 export function startBackend(opts: StartOptions): Promise<Backend> {
-  return new Promise((resolve, reject) => {
+  const output = openSync(opts.outputPath, 'w');
+  return new Promise<Backend>((resolve, reject) => {
     const child = spawn(opts.command, {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env },
       shell: opts.shell ?? true,
       detached: !IS_WINDOWS,
       windowsHide: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', output, output],
     });
-    child.stdout.on('data', (d: Buffer) => opts.log.write(d));
-    child.stderr.on('data', (d: Buffer) => opts.log.write(d));
     child.once('error', reject);
     child.once('spawn', () => {
+      const tail = new FileTail(opts.outputPath, (chunk) => opts.log.write(chunk));
+      tail.start(TAIL_MS);
       const backend: Backend = {
         pid: child.pid!,
         child,
@@ -60,9 +71,13 @@ export function startBackend(opts: StartOptions): Promise<Backend> {
             done(backend.exit);
           }),
         ),
-        drained: new Promise((done) => child.once('close', () => done())),
+        readLog: () => tail.read(),
+        release: () => {
+          tail.stop();
+          child.unref();
+        },
       };
       resolve(backend);
     });
-  });
+  }).finally(() => closeSync(output));
 }

@@ -17,6 +17,11 @@ export interface ItemOutcome {
 export interface ChecklistItem {
   id: string;
   title: string;
+  /**
+   * Runs to its end even when the run is interrupted: it starts or stops processes, and
+   * abandoning it halfway would leave a backend that teardown does not know about.
+   */
+  mustFinish?: boolean;
   run(service: ServiceRun): Promise<ItemOutcome>;
 }
 
@@ -39,3 +44,9 @@ export const skip = (summary: string): ItemOutcome => ({ status: 'skip', summary
 
 /** The reason attach-mode items give (SPEC §3.2). */
 export const ATTACH_SKIP = 'attach mode: no start command, the server was started elsewhere';
+
+/** The backend's last log lines, for the details of a failure. */
+export function logTail(service: ServiceRun): string[] {
+  const tail = service.log?.tail() ?? [];
+  return tail.length > 0 ? ['last log lines:', ...tail] : ['the backend printed nothing'];
+}

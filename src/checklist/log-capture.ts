@@ -1,5 +1,6 @@
 /**
- * The backend's output: written whole to its log file, streamed line by line to the job log,
+ * The backend's output: copied whole (redacted) to its log file when that is not the file the
+ * backend writes itself, streamed line by line to the job log,
  * matched against the expect/forbid patterns as it arrives, and kept as a 50-line tail.
  * Memory stays bounded whatever the backend prints: only the tail and one partial line are held.
  */
@@ -11,7 +12,8 @@ const TAIL_LINES = 50;
 const MAX_LINE_CHARS = 64 * 1024;
 
 export interface LogCaptureOptions {
-  logPath: string;
+  /** Where to write the redacted copy; null when the backend's own output file is the log. */
+  logPath: string | null;
   expect: RegExp[];
   forbid: RegExp[];
   /** Applied to every line before it is stored, streamed or matched (secrets → ***). */
@@ -21,7 +23,7 @@ export interface LogCaptureOptions {
 }
 
 export class LogCapture {
-  private readonly file: WriteStream;
+  private readonly file: WriteStream | null;
   private readonly decoder = new StringDecoder('utf8');
   private partial = '';
   private readonly tailLines: string[] = [];
@@ -31,7 +33,7 @@ export class LogCapture {
   private closed: Promise<void> | null = null;
 
   constructor(private readonly opts: LogCaptureOptions) {
-    this.file = createWriteStream(opts.logPath);
+    this.file = opts.logPath === null ? null : createWriteStream(opts.logPath);
     this.expectCounts = opts.expect.map(() => 0);
     this.forbidHits = opts.forbid.map(() => null);
   }
@@ -52,7 +54,7 @@ export class LogCapture {
 
   private line(raw: string): void {
     const line = this.opts.redact(raw);
-    this.file.write(line + '\n');
+    this.file?.write(line + '\n');
     this.tailLines.push(line);
     if (this.tailLines.length > TAIL_LINES) this.tailLines.shift();
     this.opts.expect.forEach((re, i) => {
@@ -76,7 +78,7 @@ export class LogCapture {
       const rest = this.partial + this.decoder.end();
       this.partial = '';
       if (rest) this.line(rest);
-      this.closed = new Promise((resolve) => this.file.end(resolve));
+      this.closed = new Promise((resolve) => (this.file ? this.file.end(resolve) : resolve()));
     }
     return this.closed;
   }

@@ -37,6 +37,7 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
     platform: deps.platform,
     reportDir: config.reportDir,
     redact: deps.redact,
+    redactsLogs: config.secrets.length > 0,
     progress: deps.hooks.progress,
     logLine: deps.hooks.logLine,
     startedAtMs,
@@ -55,7 +56,11 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
       outcome = { status: 'skip', summary: skipReason };
     } else {
       try {
-        outcome = await item.run(service);
+        // Other items give way to an interrupt, so teardown starts at once (a CI runner kills
+        // the job a few seconds after its SIGINT).
+        outcome = item.mustFinish
+          ? await item.run(service)
+          : await orInterrupt(() => item.run(service), deps.signal);
       } catch (err) {
         internalError ??= `${item.id}: ${(err as Error).message}`;
         outcome = {
@@ -134,7 +139,11 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
   return {
     version: 1,
     tool: { name: 'single-listener-check', version: VERSION },
-    result: services.every((s) => s.result === 'pass') && !internalError ? 'pass' : 'fail',
+    // An interrupted run checked less than it should have: never a pass.
+    result:
+      services.every((s) => s.result === 'pass') && !internalError && !deps.signal.aborted
+        ? 'pass'
+        : 'fail',
     startedAt: startedAtWall.toISOString(),
     durationMs: Math.round(performance.now() - startedAtMs),
     platform: deps.platform.name,
@@ -146,5 +155,25 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
 }
 
 function interrupted(signal: AbortSignal): string | null {
-  return signal.aborted ? `skipped: interrupted (${String(signal.reason ?? 'signal')})` : null;
+  return signal.aborted ? `skipped: ${interruptReason(signal)}` : null;
+}
+
+const interruptReason = (signal: AbortSignal) =>
+  `interrupted (${String(signal.reason ?? 'signal')})`;
+
+/**
+ * The item's outcome, or a skip when the run is interrupted first. The item's own work is
+ * abandoned, not awaited: an in-flight request ends when teardown stops the backend. An endpoint
+ * item that waited for a free slot until after the interrupt does not start at all.
+ */
+function orInterrupt(run: () => Promise<ItemOutcome>, signal: AbortSignal): Promise<ItemOutcome> {
+  const skipped = (summary: string): ItemOutcome => ({ status: 'skip', summary });
+  if (signal.aborted) return Promise.resolve(skipped(`skipped: ${interruptReason(signal)}`));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(skipped(`${interruptReason(signal)} before it finished`));
+    signal.addEventListener('abort', onAbort, { once: true });
+    run()
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

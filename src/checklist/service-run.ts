@@ -4,7 +4,8 @@ import { performance } from 'node:perf_hooks';
 import type { ServiceConfig } from '../config/types.js';
 import type { ListenerSocket, Platform, ProcessInfo } from '../platform/types.js';
 import { descendants, isSameProcess } from '../process/tree.js';
-import type { Backend } from './backend.js';
+import { describeExit, type Backend } from './backend.js';
+import { pause } from './wait.js';
 import type { LogCapture } from './log-capture.js';
 import type { TimelineEvent } from './types.js';
 
@@ -13,6 +14,8 @@ export interface RunEnvironment {
   reportDir: string;
   /** Secrets → *** in every line and report. */
   redact: (text: string) => string;
+  /** There are secrets: the backend's raw output goes to a private file, backend.log is a redacted copy. */
+  redactsLogs: boolean;
   /** Progress text while waiting (the terminal's live line). */
   progress: (text: string) => void;
   /** Each backend log line, for the job log. */
@@ -25,11 +28,15 @@ export interface RunEnvironment {
   signal: AbortSignal;
 }
 
+const EXIT_GRACE_MS = 50;
+
 export class ServiceRun {
   backend: Backend | null = null;
   /** The backend's own process record (pid + start time), once known. */
   backendProcess: ProcessInfo | null = null;
   log: LogCapture | null = null;
+  /** With secrets: the private folder holding the backend's raw output (removed at teardown). */
+  privateOutputDir: string | null = null;
   /** Every process seen in the backend's tree: teardown checks each for survivors. */
   readonly tree = new Map<number, ProcessInfo>();
   /** The listener table read when the backend became ready. */
@@ -80,6 +87,19 @@ export class ServiceRun {
       current = parent;
     }
     return false;
+  }
+
+  /**
+   * When a check failed: did the backend exit meanwhile? Its exit event may trail the refused
+   * connections by a moment, so it gets a short grace. Returns a summary naming the exit, or null.
+   */
+  async exitedDuringChecks(): Promise<string | null> {
+    const backend = this.backend;
+    if (!backend) return null;
+    await Promise.race([backend.exited, pause(EXIT_GRACE_MS)]);
+    if (!backend.exit) return null;
+    backend.readLog();
+    return `the backend exited during the checks (${describeExit(backend.exit)})`;
   }
 
   /** Re-reads the backend's tree (pid + descendants by parent chain) and remembers every member. */

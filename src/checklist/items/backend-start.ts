@@ -1,5 +1,7 @@
 /** `backend-start`: the start command spawned in its own process group, its output captured whole. */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startBackend } from '../backend.js';
 import { LogCapture } from '../log-capture.js';
 import { ATTACH_SKIP, fail, pass, skip, type ChecklistItem } from '../item.js';
@@ -7,12 +9,20 @@ import { ATTACH_SKIP, fail, pass, skip, type ChecklistItem } from '../item.js';
 export const backendStart: ChecklistItem = {
   id: 'backend-start',
   title: 'Backend started',
+  mustFinish: true,
   async run(service) {
     if (service.attach) return skip(ATTACH_SKIP);
     const { config, env } = service;
     await mkdir(env.reportDir, { recursive: true });
+    // With secrets, the raw output stays in a private folder and backend.log is its redacted copy.
+    if (env.redactsLogs) {
+      service.privateOutputDir = await mkdtemp(path.join(tmpdir(), 'single-listener-check-'));
+    }
+    const outputPath = service.privateOutputDir
+      ? path.join(service.privateOutputDir, 'output.log')
+      : service.logPath;
     service.log = new LogCapture({
-      logPath: service.logPath,
+      logPath: env.redactsLogs ? service.logPath : null,
       expect: config.expectLog.map((re) => new RegExp(re)),
       forbid: config.forbidLog.map((re) => new RegExp(re)),
       redact: env.redact,
@@ -24,6 +34,7 @@ export const backendStart: ChecklistItem = {
         cwd: config.cwd,
         env: config.env,
         shell: config.shell,
+        outputPath,
         log: service.log,
       });
     } catch (err) {

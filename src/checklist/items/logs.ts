@@ -7,6 +7,7 @@ export const logs: ChecklistItem = {
   async run(service) {
     const log = service.log;
     if (!log) return skip('no backend log (attach mode)');
+    service.backend?.readLog(); // catch up with what the backend wrote since the last poll
     const { expectLog, forbidLog } = service.config;
     const missing = expectLog.filter((_, i) => log.expectCounts[i] === 0);
     const forbidden = forbidLog.flatMap((re, i) =>

@@ -11,13 +11,9 @@ import { httpRequest } from '../../http/request.js';
 import { checkResource, parseWaitOnResource } from '../../http/wait-on.js';
 import { describeExit } from '../backend.js';
 import { describeProcess } from '../../process/describe.js';
-import { fail, pass, type ChecklistItem } from '../item.js';
+import { fail, logTail, pass, type ChecklistItem } from '../item.js';
 import type { ServiceRun } from '../service-run.js';
 import { pause, POLL_MS } from '../wait.js';
-
-const LOG_TAIL_ON_FAILURE = 50;
-/** How long to let the pipes drain after an exit, so the log tail holds the last words. */
-const DRAIN_MS = 100;
 
 export const ready: ChecklistItem = {
   id: 'ready',
@@ -32,7 +28,7 @@ export const ready: ChecklistItem = {
     while (performance.now() < deadline) {
       const exit = service.backend?.exit;
       if (exit) {
-        await Promise.race([service.backend!.drained, pause(DRAIN_MS)]);
+        service.backend!.readLog();
         return fail(`backend exited before it was ready (${describeExit(exit)})`, {
           details: logTail(service),
           fatal: 'the backend exited before it was ready',
@@ -125,9 +121,4 @@ async function pendingResources(service: ServiceRun): Promise<string | null> {
 
 function addressOf(s: ListenerSocket): string {
   return s.family === 'IPv6' ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
-}
-
-function logTail(service: ServiceRun): string[] {
-  const tail = service.log?.tail().slice(-LOG_TAIL_ON_FAILURE) ?? [];
-  return tail.length > 0 ? ['last log lines:', ...tail] : ['the backend printed nothing'];
 }

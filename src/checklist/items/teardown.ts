@@ -4,11 +4,13 @@
  * Members that left the group but are still ours (pid + start time) are stopped as well; a
  * daemon that escaped both group and tree is found on the port and named.
  */
+import { rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { stopProcessTree } from '../../process/stop.js';
 import { isSameProcess } from '../../process/tree.js';
 import type { ProcessInfo } from '../../platform/types.js';
 import { describeProcess } from '../../process/describe.js';
+import { describeExit } from '../backend.js';
 import { diagnoseSurvivors } from '../diagnosis.js';
 import { ATTACH_SKIP, fail, pass, skip, type ChecklistItem } from '../item.js';
 import { saveKeptBackend } from '../kept-backends.js';
@@ -21,6 +23,7 @@ const RELEASE_MS = 2000;
 export const teardown: ChecklistItem = {
   id: 'teardown',
   title: 'Backend stopped, port released',
+  mustFinish: true,
   async run(service) {
     if (service.attach) return skip(ATTACH_SKIP);
     const backend = service.backend;
@@ -28,6 +31,9 @@ export const teardown: ChecklistItem = {
     const { port, stopTimeoutMs, keepRunning } = service.config;
     if (keepRunning && !service.env.signal.aborted) {
       await saveKeptBackend(service.env.reportDir, service.config, service.backendProcess);
+      // Its output keeps going to its own file; the run no longer follows it.
+      backend.release();
+      await service.log?.close();
       return skip(
         `keep-running: pid ${backend.pid} left running; stop it with \`single-listener-check stop --report-dir ${service.env.reportDir}\``,
       );
@@ -41,8 +47,10 @@ export const teardown: ChecklistItem = {
       processGroup: true,
       members,
     });
-    await Promise.race([backend.drained, new Promise((r) => setTimeout(r, 500))]);
+    backend.release();
     await service.log?.close();
+    if (service.privateOutputDir)
+      await rm(service.privateOutputDir, { recursive: true, force: true });
     const remaining = await waitForPortFree(service.env.platform, port, RELEASE_MS);
     const survivors = await aliveMembers(service, members);
     service.mark('teardown');
@@ -65,10 +73,15 @@ export const teardown: ChecklistItem = {
       outcome.killed.length > 0
         ? `SIGKILL after ${stopTimeoutMs / 1000} s for ${outcome.killed.length} process(es) that ignored SIGTERM`
         : 'SIGTERM';
-    return pass(
-      `stopped ${members.length} process(es) with ${how} in ${elapsed} ms; port ${port} is free`,
-      { details: outcome.killed.map((p) => `needed SIGKILL: ${describeProcess(p)}`) },
-    );
+    // Counted from what was signalled and went away, not from every process ever seen.
+    const count = outcome.stopped.length + outcome.killed.length;
+    const what =
+      count > 0
+        ? `stopped ${count} process(es) with ${how} in ${elapsed} ms`
+        : `nothing left to stop: the backend had already exited${backend.exit ? ` (${describeExit(backend.exit)})` : ''}`;
+    return pass(`${what}; port ${port} is free`, {
+      details: outcome.killed.map((p) => `needed SIGKILL: ${describeProcess(p)}`),
+    });
   },
 };
 
