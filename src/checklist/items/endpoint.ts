@@ -4,7 +4,7 @@
  */
 import type { EndpointSpec } from '../../config/types.js';
 import { probeEndpoint } from '../../http/probe.js';
-import { fail, pass, type ChecklistItem } from '../item.js';
+import { fail, logTail, pass, type ChecklistItem } from '../item.js';
 
 export function endpointItem(endpoint: EndpointSpec): ChecklistItem {
   return {
@@ -13,15 +13,20 @@ export function endpointItem(endpoint: EndpointSpec): ChecklistItem {
     async run(service) {
       const result = await probeEndpoint(service.baseUrl!, endpoint, service.config.probes);
       const outcome = { probes: result.probes };
-      return result.verdict === 'pass'
-        ? pass(result.summary, outcome)
-        : fail(result.summary, {
-            ...outcome,
-            diagnosis:
-              result.verdict === 'flapping'
-                ? 'Probes on fresh connections got different answers: more than one server answers on this port (see single-listener).'
-                : undefined,
-          });
+      if (result.verdict === 'pass') return pass(result.summary, outcome);
+      const exited = await service.exitedDuringChecks();
+      if (exited) {
+        return fail(exited, { ...outcome, details: [result.summary, ...logTail(service)] });
+      }
+      // Two servers show as different HTTP answers; a refused or reset probe alone does not.
+      const answers = new Set(result.probes.flatMap((p) => (p.status === null ? [] : [p.status])));
+      return fail(result.summary, {
+        ...outcome,
+        diagnosis:
+          result.verdict === 'flapping' && answers.size > 1
+            ? 'Probes on fresh connections got different answers: more than one server answers on this port (see single-listener).'
+            : undefined,
+      });
     },
   };
 }
