@@ -1,11 +1,79 @@
-/** Placeholder for `stop` (SPEC §7); the lead replaces this file. */
-import type { Command } from './command.js';
+/**
+ * `stop [--report-dir DIR]`: stops the backends a `--keep-running` run left behind and verifies
+ * their ports are released (SPEC §7). One line per backend; exit 0 when all are stopped and their
+ * ports free (or none was left running), 1 otherwise.
+ */
+import path from 'node:path';
+import { stopKeptBackends, type KeptStop } from '../checklist/stop-kept.js';
+import { defaultReportDir } from '../config/defaults.js';
+import { currentPlatform } from '../platform/index.js';
+import type { ProcessInfo } from '../platform/types.js';
+import { describeProcess } from '../process/describe.js';
+import { describeSocketHolders } from '../report/listener-table.js';
+import { formatDuration } from '../report/text.js';
+import { defineCommand } from './args.js';
 
-export const stopCommand: Command = {
-  summary: 'Stop a backend left running by --keep-running, and verify the port is released.',
+const processes = (n: number) => `${n} process${n === 1 ? '' : 'es'}`;
+const started = (p: ProcessInfo) => `started ${p.startedAt ?? 'at an unknown time'}`;
+
+/** What happened to the recorded process, as the start of the backend's line. */
+function fateText({ kept, fate, stranger, outcome }: KeptStop): string {
+  const backend = describeProcess(kept.process);
+  if (fate === 'exited') return `${backend} had already exited`;
+  if (fate === 'pid-reused') {
+    return `pid ${kept.process.pid} now names another process, ${describeProcess(stranger!)} ${started(stranger!)}, not the backend (${started(kept.process)}): it was not stopped`;
+  }
+  const ended = processes(outcome.stopped.length + outcome.killed.length);
+  // Windows has no SIGTERM: taskkill ends the tree at once (all of it lands in `killed`).
+  if (process.platform === 'win32') return `stopped ${backend}: ${ended} with taskkill`;
+  const how =
+    outcome.killed.length === 0
+      ? 'with SIGTERM'
+      : `(${processes(outcome.killed.length)} still running ${formatDuration(kept.stopTimeoutMs)} after SIGTERM needed SIGKILL)`;
+  return `stopped ${backend}: ${ended} ${how}`;
+}
+
+function stopLine(result: KeptStop): string {
+  const { kept, outcome, held } = result;
+  const parts = [fateText(result)];
+  for (const p of outcome.survivors)
+    parts.push(`still running after SIGKILL: ${describeProcess(p)}`);
+  for (const r of outcome.refused)
+    parts.push(`not stopped: ${describeProcess(r.proc)}: ${r.reason}`);
+  parts.push(
+    held.length === 0
+      ? `port ${kept.port} is free`
+      : `port ${kept.port} is still held: ${held.map(describeSocketHolders).join('; ')}`,
+  );
+  return `${kept.name} (port ${kept.port}): ${parts.join('; ')}\n`;
+}
+
+export const stopCommand = defineCommand({
+  summary:
+    'Stops the backends a --keep-running run left behind (recorded in the report folder), each only if its pid still names the process that was started, and verifies their ports are released.',
   usage: 'single-listener-check stop [--report-dir DIR]',
-  async run(_argv, io) {
-    io.stderr('single-listener-check: stop: not implemented yet\n');
-    return 3;
+  flags: [
+    {
+      name: 'report-dir',
+      type: 'string',
+      value: 'DIR',
+      default: '$RUNNER_TEMP/single-listener-check, else .single-listener-check',
+      description: 'the report folder of the run that kept the backends',
+    },
+  ],
+  async action(values, io) {
+    // Empty means not given, as for action inputs: the stop action always passes the flag.
+    const given = values['report-dir'];
+    const reportDir =
+      typeof given === 'string' && given !== ''
+        ? path.resolve(given)
+        : defaultReportDir(process.env, process.cwd());
+    const results = await stopKeptBackends(currentPlatform(), reportDir);
+    if (results.length === 0) {
+      io.stdout(`no backend was left running (nothing recorded in ${reportDir})\n`);
+      return 0;
+    }
+    for (const result of results) (result.ok ? io.stdout : io.stderr)(stopLine(result));
+    return results.every((r) => r.ok) ? 0 : 1;
   },
-};
+});
