@@ -79,13 +79,13 @@ test('--help alone lists the commands', async () => {
 });
 
 test('an internal error is one line on stderr, exit 3, no stack trace', async () => {
-  commands.broken = {
+  commands.broken = async () => ({
     summary: 'fails',
     usage: 'single-listener-check broken',
     run: async () => {
       throw new Error('disk on fire\n    at somewhere (file.js:1:1)');
     },
-  };
+  });
   try {
     expect(await run(['broken'])).toEqual({
       code: 3,
@@ -100,7 +100,11 @@ test('an internal error is one line on stderr, exit 3, no stack trace', async ()
 test('no command word, or flags first: the whole argv goes to run (the default command)', async () => {
   const real = commands.run!;
   const seen: string[][] = [];
-  commands.run = { ...real, run: async (argv) => (seen.push(argv), 0) };
+  const command = await real();
+  commands.run = async () => ({
+    ...command,
+    run: async (argv: string[]) => (seen.push(argv), 0),
+  });
   try {
     for (const argv of [['--port', '5000'], ['run', '--port', '1'], []]) await run(argv);
     expect(seen).toEqual([['--port', '5000'], ['--port', '1'], []]);

@@ -2,23 +2,24 @@
 import { EXIT, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { processIO, type CliIO, type Command } from './command.js';
-import { freeCommand } from './free.js';
-import { listenersCommand } from './listeners.js';
-import { runCommand } from './run.js';
-import { stopCommand } from './stop.js';
 
 const PROGRAM = 'single-listener-check';
 
-/** Every command by name; static imports so the bundle stays one file. */
-export const commands: Record<string, Command> = {
-  run: runCommand,
-  listeners: listenersCommand,
-  free: freeCommand,
-  stop: stopCommand,
+/**
+ * Every command by name, evaluated on first use: `--version`, `listeners` and `free` never run
+ * the config schema's module code (zod, yaml). webpackMode "eager" keeps the bundle one file.
+ */
+export const commands: Record<string, () => Promise<Command>> = {
+  run: async () => (await import(/* webpackMode: "eager" */ './run.js')).runCommand,
+  listeners: async () =>
+    (await import(/* webpackMode: "eager" */ './listeners.js')).listenersCommand,
+  free: async () => (await import(/* webpackMode: "eager" */ './free.js')).freeCommand,
+  stop: async () => (await import(/* webpackMode: "eager" */ './stop.js')).stopCommand,
 };
 
-function overview(): string {
-  const entries = Object.values(commands).map((c) => `  ${c.usage}\n      ${c.summary}`);
+async function overview(): Promise<string> {
+  const all = await Promise.all(Object.values(commands).map((load) => load()));
+  const entries = all.map((c) => `  ${c.usage}\n      ${c.summary}`);
   return `Usage:\n${entries.join('\n')}\n\n'${PROGRAM} <command> --help' lists a command's flags and their defaults.\n`;
 }
 
@@ -42,12 +43,12 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return EXIT.pass;
     }
     if (first === '--help' || first === '-h' || first === 'help') {
-      io.stdout(overview());
+      io.stdout(await overview());
       return EXIT.pass;
     }
     // `run` is the default command: no argument, or flags first.
     const name = first === undefined || first.startsWith('-') ? 'run' : first;
-    const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+    const command = Object.hasOwn(commands, name) ? await commands[name]!() : undefined;
     if (command === undefined) {
       throw new UsageError([
         `unknown command "${name}" (commands: ${Object.keys(commands).join(', ')})`,
