@@ -1,0 +1,55 @@
+// What the benchmarks run: a snapshot of the built CLI (dist/ may be rebuilt while we measure)
+// and the Linux inventory bundled with ncc from bench/inventory-entry.ts. Output goes to
+// node_modules/.cache (ignored by git, eslint and prettier). bench/tsconfig.json limits ncc's
+// type check to the entries' own imports.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const BUILD_DIR = 'node_modules/.cache/single-listener-check-bench';
+const NCC = 'node_modules/@vercel/ncc/dist/ncc/cli.js';
+
+/** Bundles a bench entry the way scripts/bundle.mjs bundles the product; returns its path. */
+function bundle(entry, name) {
+  const out = `${BUILD_DIR}/${name}`;
+  rmSync(out, { recursive: true, force: true });
+  execFileSync(
+    process.execPath,
+    [NCC, 'build', entry, '-o', out, '--minify', '--no-source-map-register', '-q'],
+    { stdio: 'inherit' },
+  );
+  writeFileSync(`${out}/package.json`, '{ "type": "module" }\n');
+  return `${out}/index.js`;
+}
+
+const distReady = () => existsSync('dist/cli.js') && existsSync('dist/index.js');
+
+/**
+ * The CLI to run and the bundle sizes. dist/ is copied (another `npm run build` may replace it
+ * while we measure); when it is absent even after a short wait, the same bundles are built from
+ * src/ here instead — never by `npm run build`, which would delete others' dist/.
+ */
+export async function snapshotCli() {
+  mkdirSync(BUILD_DIR, { recursive: true });
+  for (let i = 0; i < 20 && !distReady(); i++) await sleep(500);
+  if (distReady()) {
+    const cli = `${BUILD_DIR}/cli.mjs`;
+    copyFileSync('dist/cli.js', cli);
+    const sizes = { cli: statSync('dist/cli.js').size, index: statSync('dist/index.js').size };
+    return { cli, sizes, source: 'dist/' };
+  }
+  const cli = bundle('bench/cli-entry.ts', 'cli');
+  const index = bundle('bench/action-entry.ts', 'action');
+  const sizes = { cli: statSync(cli).size, index: statSync(index).size };
+  return {
+    cli,
+    sizes,
+    source: 'src/ (dist/ was absent: bundled by the bench with the same ncc flags)',
+  };
+}
+
+/** The inventory's module (listListeners, readListenRows, findSocketHolders), freshly bundled. */
+export async function buildInventory() {
+  const path = bundle('bench/inventory-entry.ts', 'inventory');
+  return import(new URL(`../../${path}`, import.meta.url).href);
+}
