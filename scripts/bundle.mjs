@@ -5,8 +5,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, writeFileSync, readdirSync, chmodSync } from 'node:fs';
 
 const entries = { 'index.js': 'src/index.ts', 'cli.js': 'src/cli.ts' };
-rmSync('dist', { recursive: true, force: true });
-mkdirSync('dist');
 for (const [out, entry] of Object.entries(entries)) {
   const scratch = `build/${out}`;
   rmSync(scratch, { recursive: true, force: true });
@@ -27,8 +25,11 @@ for (const [out, entry] of Object.entries(entries)) {
   const extra = readdirSync(scratch).filter((f) => f !== 'index.js' && f !== 'package.json');
   if (extra.length > 0)
     throw new Error(`ncc emitted extra files for ${entry}: ${extra.join(', ')}`);
-  renameSync(`${scratch}/index.js`, `dist/${out}`);
 }
+// Replace dist/ only once every entry built: a failed build never leaves it empty.
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist');
+for (const out of Object.keys(entries)) renameSync(`build/${out}/index.js`, `dist/${out}`);
 chmodSync('dist/cli.js', 0o755);
 // ncc bundles ESM as ESM: tell Node so.
 writeFileSync('dist/package.json', '{ "type": "module" }\n');

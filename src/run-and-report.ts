@@ -50,6 +50,7 @@ export async function runAndReport(
       signal: aborter.signal,
       hooks: {
         serviceStarted: (name, port) => terminal.serviceStarted(name, port),
+        itemStarted: (_service, id, title) => terminal.itemStarted(id, title),
         itemFinished: (_service, item) => terminal.itemFinished(redactor.deep(item)),
         progress: (text) => terminal.progress(text),
         logLine: (service, line) => terminal.logLine(service, line),

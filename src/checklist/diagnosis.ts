@@ -8,6 +8,9 @@ import { describeProcess } from '../process/describe.js';
 import { formatAge } from '../report/age.js';
 import type { ServiceRun } from './service-run.js';
 
+/** A holder younger than this may belong to a concurrent run, not a forgotten one. */
+const RECENT_MS = 60_000;
+
 /** Why the port holds more (or other) listeners than it should. */
 export function diagnoseHolders(
   sockets: ListenerSocket[],
@@ -29,8 +32,11 @@ export function diagnoseHolders(
       !isOurs(p, service),
   );
   for (const p of stale.slice(0, 3)) {
+    const age = service.env.startedAtWall.getTime() - Date.parse(p.startedAt!);
+    const concurrent =
+      age < RECENT_MS ? `, or the server of another run using port ${port} right now` : '';
     sentences.push(
-      `${describeProcess(p)}, started ${formatAge(p.startedAt!)}, is a stale server from an earlier run; stop it (\`single-listener-check free --port ${port} --kill\`) or set \`on-conflict: kill\`.`,
+      `${describeProcess(p)}, started ${formatAge(p.startedAt!)}, is a stale server from an earlier run${concurrent}; stop it if it is yours (\`single-listener-check free --port ${port} --kill\`) or set \`on-conflict: kill\`${concurrent ? ', and give concurrent runs their own ports' : ''}.`,
     );
   }
 

@@ -16,6 +16,8 @@ import type { ItemResult, RunResult, ServiceResult } from './types.js';
 
 export interface RunHooks {
   serviceStarted(name: string, port: number): void;
+  /** A sequential item begins (endpoint items run concurrently and only report when done). */
+  itemStarted(service: string, id: string, title: string): void;
   itemFinished(service: string, item: ItemResult): void;
   progress(text: string): void;
   logLine(service: string, line: string): void;
@@ -93,8 +95,10 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
     return fatal;
   };
 
-  const runItem = async (service: ServiceRun, item: ChecklistItem, skipReason: string | null) =>
-    record(service, item, await execute(service, item, skipReason));
+  const runItem = async (service: ServiceRun, item: ChecklistItem, skipReason: string | null) => {
+    if (skipReason === null) deps.hooks.itemStarted(service.config.name, item.id, item.title);
+    return record(service, item, await execute(service, item, skipReason));
+  };
 
   try {
     for (const service of runs) {

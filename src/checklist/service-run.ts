@@ -39,6 +39,8 @@ export class ServiceRun {
   privateOutputDir: string | null = null;
   /** Every process seen in the backend's tree: teardown checks each for survivors. */
   readonly tree = new Map<number, ProcessInfo>();
+  /** Sockets that held the port before start and `on-conflict: ignore` let be: not ours to free. */
+  preexisting: ListenerSocket[] = [];
   /** The listener table read when the backend became ready. */
   listeners: ListenerSocket[] = [];
   baseUrl: string | null = null;
@@ -75,12 +77,12 @@ export class ServiceRun {
     if (!root) return false;
     let current: ProcessInfo | null = proc;
     for (let hops = 0; current && hops < 64; hops++) {
-      if (isSameProcess(current, root)) {
+      const known = this.tree.get(current.pid);
+      if (isSameProcess(current, root) || (known && isSameProcess(known, current))) {
+        // Remembered whichever way it was reached: diagnoses and teardown look members up here.
         this.tree.set(proc.pid, proc);
         return true;
       }
-      const known = this.tree.get(current.pid);
-      if (known && isSameProcess(known, current)) return true;
       if (current.ppid === null || current.ppid <= 1) return false;
       const parent = await this.env.platform.getProcess(current.ppid);
       if (!parent || startedAfter(parent, current)) return false;

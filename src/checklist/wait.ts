@@ -10,17 +10,21 @@ export function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return sleep(ms, undefined, { signal }).catch(() => undefined);
 }
 
-/** Polls until no socket listens on the port; returns what still listens at the deadline ([] = free). */
+/**
+ * Polls until no socket listens on the port, apart from those `unawaited` accepts (sockets that
+ * are not ours to free); returns what still listens at the end ([] = free).
+ */
 export async function waitForPortFree(
   platform: Platform,
   port: number,
   timeoutMs: number,
   signal?: AbortSignal,
+  unawaited: (socket: ListenerSocket) => boolean = () => false,
 ): Promise<ListenerSocket[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const held = await platform.listListeners(port);
-    if (held.length === 0 || Date.now() >= deadline || signal?.aborted) return held;
+    if (held.every(unawaited) || Date.now() >= deadline || signal?.aborted) return held;
     await pause(POLL_MS * 2, signal);
   }
 }

@@ -20,7 +20,8 @@ export const logs: ChecklistItem = {
       });
     }
     return pass(
-      `${expectLog.length} expected pattern(s) found, none of ${forbidLog.length} forbidden pattern(s)`,
+      // "0 expected pattern(s) found" would read like a failure when none were asked for.
+      `${expectLog.length > 0 ? `all ${expectLog.length} expected pattern(s) found, ` : ''}none of ${forbidLog.length} forbidden pattern(s) matched`,
     );
   },
 };

@@ -20,6 +20,7 @@ export const portFree: ChecklistItem = {
     const list = holders.map(describeProcess).join('; ') || 'unknown holder';
     const diagnosis = diagnoseHolders(held, service);
     if (onConflict === 'ignore') {
+      service.preexisting = held;
       return warn(`port ${port} is already held (${list}); continuing (on-conflict: ignore)`, {
         listeners: held,
         diagnosis,

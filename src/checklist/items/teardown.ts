@@ -8,11 +8,11 @@ import { rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { stopProcessTree } from '../../process/stop.js';
 import { isSameProcess } from '../../process/tree.js';
-import type { ProcessInfo } from '../../platform/types.js';
+import type { ListenerSocket, ProcessInfo } from '../../platform/types.js';
 import { describeProcess } from '../../process/describe.js';
 import { describeExit } from '../backend.js';
 import { diagnoseSurvivors } from '../diagnosis.js';
-import { ATTACH_SKIP, fail, pass, skip, type ChecklistItem } from '../item.js';
+import { ATTACH_SKIP, fail, pass, skip, warn, type ChecklistItem } from '../item.js';
 import { saveKeptBackend } from '../kept-backends.js';
 import type { ServiceRun } from '../service-run.js';
 import { waitForPortFree } from '../wait.js';
@@ -42,7 +42,8 @@ export const teardown: ChecklistItem = {
     const started = performance.now();
     await service.refreshTree();
     const members = [...service.tree.values()];
-    const outcome = await stopProcessTree(service.env.platform, backend.pid, {
+    const platform = service.env.platform;
+    const outcome = await stopProcessTree(platform, backend.pid, {
       graceMs: stopTimeoutMs,
       processGroup: true,
       members,
@@ -51,7 +52,11 @@ export const teardown: ChecklistItem = {
     await service.log?.close();
     if (service.privateOutputDir)
       await rm(service.privateOutputDir, { recursive: true, force: true });
-    const remaining = await waitForPortFree(service.env.platform, port, RELEASE_MS);
+    const before = new Set(service.preexisting.map((s) => s.socketId));
+    const isPreexisting = (s: ListenerSocket) => before.has(s.socketId);
+    const held = await waitForPortFree(platform, port, RELEASE_MS, undefined, isPreexisting);
+    const remaining = held.filter((s) => !isPreexisting(s));
+    const others = held.filter(isPreexisting);
     const survivors = await aliveMembers(service, members);
     service.mark('teardown');
 
@@ -79,9 +84,15 @@ export const teardown: ChecklistItem = {
       count > 0
         ? `stopped ${count} process(es) with ${how} in ${elapsed} ms`
         : `nothing left to stop: the backend had already exited${backend.exit ? ` (${describeExit(backend.exit)})` : ''}`;
-    return pass(`${what}; port ${port} is free`, {
-      details: outcome.killed.map((p) => `needed SIGKILL: ${describeProcess(p)}`),
-    });
+    const details = outcome.killed.map((p) => `needed SIGKILL: ${describeProcess(p)}`);
+    if (others.length > 0) {
+      const holders = others.flatMap((s) => s.processes).map(describeProcess);
+      return warn(
+        `${what}; port ${port} is still held by ${holders.join('; ')}, which held it before the run (on-conflict: ignore)`,
+        { details, listeners: others },
+      );
+    }
+    return pass(`${what}; port ${port} is free`, { details });
   },
 };
 
