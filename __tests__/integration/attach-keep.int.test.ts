@@ -11,7 +11,6 @@ import { captureIO } from '../fixtures/linux/cli-io.js';
 import {
   APPS,
   INT_APPS,
-  bundleCli,
   readReport,
   rememberRun,
   tempDir,
@@ -22,6 +21,7 @@ import {
   isRunning,
   runCheck,
 } from './run-helpers.js';
+import { bundledCli } from '../helpers/bundled-cli.js';
 
 checkAndCleanUpAfterEach();
 
@@ -103,7 +103,7 @@ test('keep-running: the backend is left running, teardown skips, and it is recor
 });
 
 test('keep-running from the real program: it exits, and the backend keeps serving and logging', async () => {
-  const cli = await bundleCli();
+  const cli = bundledCli();
   const port = await freePort();
   const reportDir = await tempDir();
   const run = await spawnTracked(process.execPath, [

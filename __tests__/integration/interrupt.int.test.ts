@@ -14,7 +14,6 @@ import { freePort, sleep, spawnTracked, until } from '../helpers/procs.js';
 import {
   INT_APPS,
   PY,
-  bundleCli,
   checkAndCleanUpAfterEach,
   item,
   itemStatuses,
@@ -22,12 +21,13 @@ import {
   rememberRun,
   tempDir,
 } from './run-helpers.js';
+import { bundledCli } from '../helpers/bundled-cli.js';
 
 checkAndCleanUpAfterEach();
 
 let cli: string;
 beforeAll(async () => {
-  cli = await bundleCli();
+  cli = bundledCli();
 }, 180_000);
 
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;

@@ -4,7 +4,6 @@
  * is remembered so afterEach can prove the backend's processes are gone and stop leftovers by
  * pid (never by name).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -219,28 +218,3 @@ export async function isRunning(pid: number): Promise<boolean> {
   const p = await currentPlatform().getProcess(pid);
   return p !== null && p.state !== 'exited';
 }
-
-/**
- * The CLI bundled from the current src into a temp folder (ncc, as `npm run build` does, but
- * transpile-only: type checking is tsc's job), so tests of the real program as a child process
- * never depend on, or rewrite, the committed dist/. Takes seconds: call it in beforeAll.
- */
-export async function bundleCli(): Promise<string> {
-  const out = await mkdtemp(path.join(os.tmpdir(), 'slc-cli-'));
-  bundles.push(out);
-  const ncc = path.join(REPO, 'node_modules/@vercel/ncc/dist/ncc/cli.js');
-  execFileSync(
-    process.execPath,
-    [ncc, 'build', 'src/cli.ts', '-o', out, '-q', '--transpile-only'],
-    {
-      cwd: REPO,
-      stdio: 'pipe',
-    },
-  );
-  return path.join(out, 'index.js');
-}
-
-const bundles: string[] = [];
-afterAll(async () => {
-  await Promise.all(bundles.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});

@@ -3,19 +3,16 @@
  * sources (run as a child, as users run it), backends marked so every process of their tree
  * can be found in /proc — even one that daemonized — and the report a run left behind.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import {
   closeSync,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
-  statSync,
 } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,8 +25,6 @@ import { main } from '../../src/cli/main.js';
 import { captureIO } from '../fixtures/linux/cli-io.js';
 import { trackPid } from '../helpers/procs.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const NCC = 'node_modules/@vercel/ncc/dist/ncc/cli.js';
 /** The misbehaving backend: `node <BACKEND> <port> [behaviour...]` (see backend.mjs). */
 const BACKEND = fileURLToPath(new URL('./backend.mjs', import.meta.url));
 
@@ -53,66 +48,9 @@ export function removeScratch(): void {
   for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-// ── The bundled program ─────────────────────────────────────────────────────
+// ── The bundled program: see ../helpers/bundled-cli.ts
 
-const BUNDLES = path.join(tmpdir(), 'slc-reliability-bundles');
-/** Bundles of older sources are removed once this old (a run in progress may still use one). */
-const STALE_BUNDLE_MS = 60 * 60 * 1000;
-
-/**
- * The CLI (`src/cli.ts`) bundled with ncc as `npm run build` bundles dist/cli.js, but from the
- * sources as they are now, into a cache folder keyed by their hash: dist/ itself is left alone.
- * Takes a few seconds the first time after a change.
- */
-export function bundledCli(): string {
-  const hash = createHash('sha256');
-  for (const file of listFiles(path.join(REPO, 'src')).sort()) {
-    hash.update(file).update(readFileSync(file));
-  }
-  const target = path.join(BUNDLES, hash.digest('hex').slice(0, 16));
-  const bundle = path.join(target, 'index.js');
-  if (existsSync(bundle)) return bundle;
-  mkdirSync(BUNDLES, { recursive: true });
-  pruneStaleBundles();
-  const building = mkdtempSync(path.join(BUNDLES, 'building-'));
-  try {
-    // --transpile-only: type errors elsewhere in the tree (tsc reports them) must not stop it.
-    execFileSync(
-      process.execPath,
-      [
-        NCC,
-        'build',
-        'src/cli.ts',
-        '-o',
-        building,
-        '-q',
-        '--no-source-map-register',
-        '--transpile-only',
-      ],
-      { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    renameSync(building, target);
-  } catch (error) {
-    rmSync(building, { recursive: true, force: true });
-    if (!existsSync(bundle)) throw error; // else another worker built it first
-  }
-  return bundle;
-}
-
-function pruneStaleBundles(): void {
-  for (const name of readdirSync(BUNDLES)) {
-    const folder = path.join(BUNDLES, name);
-    if (Date.now() - statSync(folder).mtimeMs > STALE_BUNDLE_MS)
-      rmSync(folder, { recursive: true, force: true });
-  }
-}
-
-function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? listFiles(full) : [full];
-  });
-}
+export { bundledCli } from '../helpers/bundled-cli.js';
 
 export interface ChildRun {
   pid: number;
