@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ListenerSocket, Platform } from '../platform/types.js';
 
-/** How often the listen table is re-read while waiting (a read with no LISTEN row is ~0.1 ms on Linux). */
+/** How often the listen table is re-read while waiting (on Linux a read with no LISTEN row costs about 1 ms). */
 export const POLL_MS = 10;
 
 /** Resolves after `ms`, or early (without throwing) when the signal aborts. */
