@@ -14,7 +14,6 @@
 import type { EndpointSpec } from '../config/types.js';
 import type { ProbeResult } from '../checklist/types.js';
 import { findFailures } from './expect.js';
-import { limit } from './limit.js';
 import { DEFAULT_MAX_BODY_BYTES, httpRequest } from './request.js';
 
 export interface EndpointOutcome {
@@ -126,15 +125,4 @@ export async function probeEndpoint(
   const done: Probe[] = [];
   for (let n = 1; n <= Math.max(1, probes); n++) done.push(await probeOnce(url, ep, n));
   return { probes: done.map((p) => p.result), ...summarize(done) };
-}
-
-/** Every endpoint probed, at most `concurrency` endpoints at once; outcomes in input order. */
-export function runEndpoints(
-  baseUrl: string,
-  endpoints: EndpointSpec[],
-  probes: number,
-  concurrency = 8,
-): Promise<EndpointOutcome[]> {
-  const slot = limit(concurrency);
-  return Promise.all(endpoints.map((ep) => slot(() => probeEndpoint(baseUrl, ep, probes))));
 }
