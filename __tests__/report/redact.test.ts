@@ -1,9 +1,8 @@
-import fc from 'fast-check';
 import { failureAnnotations } from '../../src/report/annotations.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { mdInline } from '../../src/report/markdown.js';
-import { createLineRedactor, createRedactor, MAX_PENDING } from '../../src/report/redact.js';
+import { createRedactor } from '../../src/report/redact.js';
 import { renderSummary } from '../../src/report/summary.js';
 import { createTerminalReporter } from '../../src/report/terminal.js';
 import { failingRun } from '../fixtures/report/results.js';
@@ -82,66 +81,5 @@ describe('createRedactor', () => {
     expect(out.n).toBe(1);
     expect(out.self).toBe(out);
     expect(value[`k-${TOKEN}`]).toBeDefined();
-  });
-});
-
-describe('createLineRedactor', () => {
-  const drive = (secrets: string[], chunks: string[]) => {
-    const r = createLineRedactor(secrets);
-    const outs = chunks.map((c) => r.push(c));
-    return { outs, flushed: r.flush() };
-  };
-
-  test('a secret split across two pushes is masked; only complete lines are released', () => {
-    const { outs, flushed } = drive(
-      ['abcdef123'],
-      ['Authorization: Bearer abc', 'def123\nnext line', ' continues\n', 'tail abcd'],
-    );
-    expect(outs).toEqual(['', 'Authorization: Bearer ***\n', 'next line continues\n', '']);
-    expect(flushed).toBe('tail abcd');
-  });
-
-  test('a secret split in three pieces, and one ending a chunk exactly', () => {
-    expect(drive(['SECRET'], ['x SE', 'CR', 'ET y\n']).outs.join('')).toBe('x *** y\n');
-    expect(drive(['SECRET'], ['x SECRET', '\n']).outs).toEqual(['', 'x ***\n']);
-  });
-
-  test('a secret that contains a newline is held back until it is seen whole', () => {
-    const { outs, flushed } = drive(['line1\nline2'], ['before line1\n', 'line2 after\n']);
-    expect(outs.join('') + flushed).toBe('before *** after\n');
-    expect(outs.join('')).not.toContain('line1');
-  });
-
-  test('an overlong line without a newline is released, but never a piece of a secret', () => {
-    const filler = 'x'.repeat(MAX_PENDING + 10);
-    const { outs, flushed } = drive(['TOPSECRET'], [filler + 'TOP', 'SECRET end']);
-    expect(outs[0]!.length).toBeGreaterThan(MAX_PENDING); // released without waiting for a newline
-    expect(outs[0]).not.toContain('TOP');
-    expect(outs.join('') + flushed).toBe(`${filler}*** end`);
-  });
-
-  test('property: any chunking gives the same text as redacting the whole, with no secret left', () => {
-    const piece = fc.constantFrom('a', 'b', 'c', '\n', 'ab', 'ba', 'c\n');
-    fc.assert(
-      fc.property(
-        fc.array(fc.string({ unit: piece, minLength: 1, maxLength: 4 }), {
-          minLength: 1,
-          maxLength: 4,
-        }),
-        fc.array(fc.string({ unit: piece, maxLength: 12 }), { maxLength: 8 }),
-        (secrets, chunks) => {
-          const { outs, flushed } = drive(secrets, chunks);
-          const streamed = outs.join('') + flushed;
-          for (const out of outs)
-            expect(out === '' || out.endsWith('\n') || secrets.some((s) => s.includes('\n'))).toBe(
-              true,
-            );
-          const collapse = (s: string) => s.replace(/(\*\*\*)+/g, '***');
-          expect(collapse(streamed)).toBe(collapse(createRedactor(secrets).text(chunks.join(''))));
-          for (const s of secrets) expect(streamed).not.toContain(s);
-        },
-      ),
-      { numRuns: 500 },
-    );
   });
 });

@@ -20,64 +20,6 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   return { text, deep };
 }
 
-/**
- * Redaction for a stream of text such as the backend log, where a secret can be split across
- * two chunks. `push` returns the redacted text up to the last newline seen and keeps the
- * unfinished line; `flush` returns the rest at the end. A secret that contains a newline
- * holds back enough characters to be seen whole; an overlong line without a newline is
- * released once it passes MAX_PENDING, minus what could still be the start of a secret.
- * No character of a secret is ever released; the concatenated outputs equal
- * `createRedactor(secrets).text(whole input)`, except that two touching occurrences split
- * across pushes may show as two masks instead of one.
- */
-export interface LineRedactor {
-  push(chunk: string): string;
-  flush(): string;
-}
-
-export const MAX_PENDING = 64 * 1024;
-
-export function createLineRedactor(secrets: readonly string[]): LineRedactor {
-  const list = distinctSecrets(secrets);
-  const longest = Math.max(0, ...list.map((s) => s.length));
-  const longestMultiline = Math.max(
-    0,
-    ...list.filter((s) => s.includes('\n')).map((s) => s.length),
-  );
-  let pending = '';
-
-  return {
-    push(chunk) {
-      pending += chunk;
-      if (list.length === 0) {
-        const end = pending.lastIndexOf('\n') + 1;
-        const out = pending.slice(0, end);
-        pending = pending.slice(end);
-        return out;
-      }
-      let end = pending.lastIndexOf('\n') + 1;
-      // A secret completed later starts no earlier than (length - its length + 1).
-      if (pending.length - end > MAX_PENDING) end = pending.length - (longest - 1);
-      if (longestMultiline > 0) end = Math.min(end, pending.length - (longestMultiline - 1));
-      const ranges = coveredRanges(pending, list);
-      // Never release part of an occurrence already in the buffer.
-      for (const [from, to] of ranges) if (from < end && end < to) end = from;
-      end = Math.max(0, end);
-      const out = mask(
-        pending.slice(0, end),
-        ranges.filter(([, to]) => to <= end),
-      );
-      pending = pending.slice(end);
-      return out;
-    },
-    flush() {
-      const out = list.length === 0 ? pending : mask(pending, coveredRanges(pending, list));
-      pending = '';
-      return out;
-    },
-  };
-}
-
 function distinctSecrets(secrets: readonly string[]): string[] {
   return [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
 }
