@@ -118,6 +118,16 @@ describe('terminal reporter', () => {
     expect(text).toContain('60 s\r\x1b[2K  \x1b[32m✔\x1b[0m Backend ready');
   });
 
+  test('on a TTY, a progress update with unchanged text does not redraw the line', () => {
+    const { reporter, output } = capture(true, false);
+    reporter.itemStarted('ready', 'Backend ready');
+    for (let i = 0; i < 10; i++) reporter.progress('waiting for port 5000: 0.1 s / 60 s');
+    reporter.progress('waiting for port 5000: 0.2 s / 60 s');
+    const text = output();
+    expect(text.split('0.1 s / 60 s').length - 1).toBe(1);
+    expect(text.split('0.2 s / 60 s').length - 1).toBe(1);
+  });
+
   test('on a TTY without colour (NO_COLOR): \\r rewrites but no colour codes', () => {
     const { reporter, output, advance } = capture(true, false);
     replay(reporter, advance);

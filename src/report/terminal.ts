@@ -72,7 +72,10 @@ export function createTerminalReporter(
   };
   const showLive = (text: string) => {
     const line = `  ${paint(2, '…')} ${oneLine(current ? `${current} — ${text}` : text)}`;
-    live = out.columns ? line.slice(0, Math.max(20, out.columns - 1)) : line;
+    const next = out.columns ? line.slice(0, Math.max(20, out.columns - 1)) : line;
+    // Polls come every few ms; the screen only changes when the text does.
+    if (next === live) return;
+    live = next;
     out.write(`${CLEAR_LINE}${live}`);
   };
 
