@@ -3,8 +3,14 @@
  * bounded concurrency and reported in the listed order, whatever order they finish in.
  */
 import { runChecklist } from '../../src/checklist/runner.js';
-import { DEFAULT_FORBID_LOG, type Config, type EndpointSpec } from '../../src/config/types.js';
+import {
+  DEFAULT_FORBID_LOG,
+  type Config,
+  type EndpointSpec,
+  type ServiceConfig,
+} from '../../src/config/types.js';
 import { currentPlatform } from '../../src/platform/index.js';
+import { freePort } from '../helpers/procs.js';
 import { serve, type InProcessServer } from '../http/servers.js';
 
 let server: InProcessServer | undefined;
@@ -12,6 +18,51 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
+
+/** Runs the checklist in attach mode (nothing started, no report written). */
+function attachRun(service: Partial<ServiceConfig> & { port: number }) {
+  const config: Config = {
+    services: [
+      {
+        name: 'backend',
+        start: '',
+        cwd: process.cwd(),
+        env: {},
+        readyTimeoutMs: 10_000,
+        waitOn: [],
+        health: null,
+        baseUrl: null,
+        endpoints: [],
+        probes: 3,
+        maxListeners: 1,
+        onConflict: 'fail',
+        clearBytecode: false,
+        expectLog: [],
+        forbidLog: DEFAULT_FORBID_LOG,
+        stopTimeoutMs: 10_000,
+        keepRunning: false,
+        ...service,
+      },
+    ],
+    reportDir: '/nonexistent-never-written',
+    secrets: [],
+    configPath: null,
+  };
+  const noop = () => undefined;
+  return runChecklist(config, {
+    platform: currentPlatform(),
+    redact: (text) => text,
+    signal: new AbortController().signal,
+    endpointConcurrency: 3,
+    hooks: {
+      serviceStarted: noop,
+      itemStarted: noop,
+      itemFinished: noop,
+      progress: noop,
+      logLine: noop,
+    },
+  });
+}
 
 function endpoint(path: string): EndpointSpec {
   return {
@@ -40,47 +91,7 @@ test('endpoint items: at most endpointConcurrency at once, reported in the liste
     );
   });
   const endpoints = Array.from({ length: 12 }, (_, i) => endpoint(`/e${i}`));
-  const config: Config = {
-    services: [
-      {
-        name: 'backend',
-        start: '',
-        cwd: process.cwd(),
-        port: server.port,
-        env: {},
-        readyTimeoutMs: 10_000,
-        waitOn: [],
-        health: null,
-        baseUrl: server.url,
-        endpoints,
-        probes: 2,
-        maxListeners: 1,
-        onConflict: 'fail',
-        clearBytecode: false,
-        expectLog: [],
-        forbidLog: DEFAULT_FORBID_LOG,
-        stopTimeoutMs: 10_000,
-        keepRunning: false,
-      },
-    ],
-    reportDir: '/nonexistent-never-written',
-    secrets: [],
-    configPath: null,
-  };
-  const noop = () => undefined;
-  const result = await runChecklist(config, {
-    platform: currentPlatform(),
-    redact: (text) => text,
-    signal: new AbortController().signal,
-    endpointConcurrency: 3,
-    hooks: {
-      serviceStarted: noop,
-      itemStarted: noop,
-      itemFinished: noop,
-      progress: noop,
-      logLine: noop,
-    },
-  });
+  const result = await attachRun({ port: server.port, baseUrl: server.url, endpoints, probes: 2 });
 
   const items = result.services[0]!.items.filter((i) => i.id.startsWith('endpoint:'));
   expect(items.map((i) => i.id)).toEqual(endpoints.map((e) => `endpoint:${e.name}`));
@@ -88,4 +99,13 @@ test('endpoint items: at most endpointConcurrency at once, reported in the liste
   expect(items.every((i) => i.status === 'pass' && i.probes?.length === 2)).toBe(true);
   expect(peak).toBeLessThanOrEqual(3);
   expect(peak).toBeGreaterThan(1);
+});
+
+test('attach mode, nothing listens: ready times out saying so, with no backend log to blame', async () => {
+  const port = await freePort();
+  const result = await attachRun({ port, readyTimeoutMs: 300 });
+  const ready = result.services[0]!.items.find((i) => i.id === 'ready')!;
+  expect(ready.status).toBe('fail');
+  expect(ready.summary).toBe(`not ready after 0.3 s: still waiting for a listener on port ${port}`);
+  expect(ready.details).toEqual([`nothing listens on port ${port}`]);
 });

@@ -47,6 +47,7 @@ export const ATTACH_SKIP = 'attach mode: no start command, the server was starte
 
 /** The backend's last log lines, for the details of a failure. */
 export function logTail(service: ServiceRun): string[] {
-  const tail = service.log?.tail() ?? [];
+  if (!service.log) return []; // attach mode: the backend's output is not ours to read
+  const tail = service.log.tail();
   return tail.length > 0 ? ['last log lines:', ...tail] : ['the backend printed nothing'];
 }
