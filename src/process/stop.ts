@@ -93,9 +93,13 @@ function refusalsFor(snapshot: ProcessInfo[], members: ProcessInfo[]): StopOutco
   });
 }
 
-/** Signals each process, and the whole group first when `group` is given. */
+/**
+ * Signals the whole group when `group` is given, and each process outside it: every process gets
+ * the signal once (a second SIGTERM can run a handler twice, or mean "hurry" to some servers).
+ */
 function signal(procs: ProcessInfo[], sig: NodeJS.Signals, group: number | null): void {
-  const targets = [...(group === null ? [] : [-group]), ...procs.map((p) => p.pid)];
+  const outside = procs.filter((p) => group === null || p.pgid !== group);
+  const targets = [...(group === null ? [] : [-group]), ...outside.map((p) => p.pid)];
   for (const target of targets) {
     try {
       process.kill(target, sig);
