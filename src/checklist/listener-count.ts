@@ -14,7 +14,7 @@ const pidKey = (s: ListenerSocket) =>
 /** Groups sockets into listeners; each group is one listener. */
 export function groupListeners(sockets: ListenerSocket[]): ListenerSocket[][] {
   const groups: ListenerSocket[][] = [];
-  const wildcardV4 = new Map<string, ListenerSocket[]>();
+  const wildcardByPids = new Map<string, ListenerSocket[]>();
   for (const s of sockets) {
     const isWildcard = s.address === '0.0.0.0' || s.address === '::';
     const key = pidKey(s);
@@ -22,14 +22,14 @@ export function groupListeners(sockets: ListenerSocket[]): ListenerSocket[][] {
       groups.push([s]);
       continue;
     }
-    const partner = wildcardV4.get(key);
+    const partner = wildcardByPids.get(key);
     const pairable = partner?.length === 1 && partner[0]!.family !== s.family;
     if (partner && pairable) {
       partner.push(s);
     } else {
       const group = [s];
       groups.push(group);
-      wildcardV4.set(key, group);
+      wildcardByPids.set(key, group);
     }
   }
   return groups;
