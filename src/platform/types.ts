@@ -33,11 +33,27 @@ export interface ListenerSocket {
   ownerUnknown?: string;
 }
 
+/**
+ * Whether a process's environment carries the run's marker: 'unreadable' when it cannot be read
+ * (another user's, gone, a platform without environments) or a process title overwrote it.
+ */
+export type MarkerState = 'marked' | 'unmarked' | 'unreadable';
+
 /** One platform's view of listening sockets and processes. */
 export interface Platform {
   readonly name: 'linux' | 'darwin' | 'win32';
+  /** How often the port watch re-reads the listen table: a file read on Linux, a process elsewhere. */
+  readonly watchPollMs: number;
   /** Every listening TCP socket on the port, on any address and both families. */
   listListeners(port: number): Promise<ListenerSocket[]>;
+  /** The ids of the sockets listening on the port, without their holders: the watch's cheap read. */
+  listSocketIds(port: number): Promise<string[]>;
+  /** Every listening TCP socket, on any port, held by one of these processes ([] where unsupported). */
+  listeningSocketsOf(pids: readonly number[]): Promise<ListenerSocket[]>;
+  /** Whether the process's environment holds `marker` (`NAME=VALUE`). */
+  markerState(pid: number, marker: string): Promise<MarkerState>;
+  /** Every running process whose environment holds `marker` ([] where environments cannot be read). */
+  findMarked(marker: string): Promise<ProcessInfo[]>;
   /** One process, or null when it does not exist. */
   getProcess(pid: number): Promise<ProcessInfo | null>;
   /** Every process visible to us (for tree walks). */

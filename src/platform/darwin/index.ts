@@ -2,7 +2,14 @@
 import { isMissingTool, runCommand, type RunCommand } from '../run-command.js';
 import type { ListenerSocket, Platform, ProcessInfo } from '../types.js';
 import { lsofArgs, parseLsofFields, type LsofSocketEntry } from './lsof.js';
-import { parsePsNames, parsePsRows, psArgs, PS_ENV } from './ps.js';
+import {
+  parseMarkedPids,
+  parsePsNames,
+  parsePsRows,
+  psArgs,
+  psEnvironmentArgs,
+  PS_ENV,
+} from './ps.js';
 
 const OWNER_HIDDEN =
   'lsof listed this socket without its process: it belongs to another user (run as root to see it)';
@@ -21,14 +28,35 @@ export function createDarwinPlatform(run: RunCommand): Platform {
     return parsePsRows(details, parsePsNames(names));
   };
 
+  const listListeners = async (port: number) => {
+    const entries = (await readLsof(run, port)).filter((e) => e.port === port);
+    const pids = [...new Set(entries.flatMap((e) => (e.pid === null ? [] : [e.pid])))];
+    const details = pids.length === 0 ? [] : await readProcesses(pids);
+    return groupBySocket(entries, new Map(details.map((p) => [p.pid, p])));
+  };
+  /** `ps -E` appends each process's environment to its command line: only for our own processes. */
+  const markedPids = async (selection: number[] | 'all', marker: string) =>
+    parseMarkedPids(await ps(psEnvironmentArgs(selection)), marker);
+
   return {
     name: 'darwin',
+    // Every read runs lsof (tens of milliseconds of CPU): poll less often than on Linux.
+    watchPollMs: 100,
+    listListeners,
+    listSocketIds: async (port) => (await listListeners(port)).map((s) => s.socketId),
+    // Not read yet on macOS: a readiness timeout then says only what listens on the port.
+    listeningSocketsOf: async () => [],
 
-    async listListeners(port) {
-      const entries = (await readLsof(run, port)).filter((e) => e.port === port);
-      const pids = [...new Set(entries.flatMap((e) => (e.pid === null ? [] : [e.pid])))];
-      const details = pids.length === 0 ? [] : await readProcesses(pids);
-      return groupBySocket(entries, new Map(details.map((p) => [p.pid, p])));
+    async markerState(pid, marker) {
+      if ((await markedPids([pid], marker)).includes(pid)) return 'marked';
+      const proc = (await readProcesses([pid])).find((p) => p.pid === pid);
+      // ps shows only our own processes' environments.
+      return proc && proc.uid === process.getuid?.() ? 'unmarked' : 'unreadable';
+    },
+
+    async findMarked(marker) {
+      const pids = await markedPids('all', marker);
+      return pids.length === 0 ? [] : readProcesses(pids);
     },
 
     async getProcess(pid) {

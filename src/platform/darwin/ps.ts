@@ -86,3 +86,19 @@ function localTimeToIso(parts: (string | undefined)[]): string | null {
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
+
+/** pid and command line followed by the environment (`-E`), for our own processes only. */
+export function psEnvironmentArgs(selection: readonly number[] | 'all'): string[] {
+  const format = ['-E', '-ww', '-o', 'pid=,command='];
+  return selection === 'all' ? ['-A', ...format] : [...format, '-p', selection.join(',')];
+}
+
+/** The pids whose `ps -E` row holds `marker` as a whole word. Never throws. */
+export function parseMarkedPids(output: string, marker: string): number[] {
+  const pids: number[] = [];
+  for (const line of output.split(/\r?\n/)) {
+    const m = /^\s*(\d{1,10}) (.*)$/.exec(line);
+    if (m && ` ${m[2]} `.includes(` ${marker} `)) pids.push(Number(m[1]));
+  }
+  return pids;
+}

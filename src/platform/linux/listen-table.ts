@@ -39,8 +39,8 @@ function readListeningSection(path: string): string {
   }
 }
 
-/** The LISTEN rows on the port from both tables (a missing tcp6 table means no IPv6). */
-export function readListenRows(port: number): ListenRow[] {
+/** The LISTEN rows on the port (every port when none is given) from both tables (a missing tcp6 table means no IPv6). */
+export function readListenRows(port?: number): ListenRow[] {
   return TABLES.flatMap(([path, family]) => {
     let text: string;
     try {
@@ -48,6 +48,7 @@ export function readListenRows(port: number): ListenRow[] {
     } catch {
       return [];
     }
-    return parseListenRows(text, family).filter((row) => row.port === port);
+    const rows = parseListenRows(text, family);
+    return port === undefined ? rows : rows.filter((row) => row.port === port);
   });
 }

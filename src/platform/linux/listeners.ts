@@ -48,3 +48,15 @@ export function listListeners(port: number): ListenerSocket[] {
   const scan = findSocketHolders(new Set(rows.map((row) => row.inode)));
   return assembleListeners(rows, scan, readProcess);
 }
+
+/** The listening sockets, on any port, held by these processes: one fd walk of theirs only. */
+export function listeningSocketsOf(pids: readonly number[]): ListenerSocket[] {
+  const rows = readListenRows();
+  if (rows.length === 0 || pids.length === 0) return [];
+  const scan = findSocketHolders(new Set(rows.map((row) => row.inode)), pids);
+  return assembleListeners(
+    rows.filter((row) => scan.holders.has(row.inode)),
+    scan,
+    readProcess,
+  );
+}

@@ -11,17 +11,25 @@ import { parseTasklistCsv, TASKLIST_ARGS } from './tasklist.js';
 import { identifySockets, type WindowsSocket, type WindowsTcpRow } from './tcp-rows.js';
 
 export function createWindowsPlatform(run: RunCommand): Platform {
+  const listListeners = async (port: number) => {
+    const report = (await readWithPowerShell(run, port)) ?? (await readWithNetstat(run, port));
+    const owners = new Map(report.processes?.map((p) => [p.pid, p]));
+    const sockets = identifySockets(report.listeners.filter((row) => row.port === port));
+    return sockets.map((socket) =>
+      toListener(socket, owners.get(socket.pid), report.processes !== null),
+    );
+  };
+
   return {
     name: 'win32',
-
-    async listListeners(port) {
-      const report = (await readWithPowerShell(run, port)) ?? (await readWithNetstat(run, port));
-      const owners = new Map(report.processes?.map((p) => [p.pid, p]));
-      const sockets = identifySockets(report.listeners.filter((row) => row.port === port));
-      return sockets.map((socket) =>
-        toListener(socket, owners.get(socket.pid), report.processes !== null),
-      );
-    },
+    // Every read starts PowerShell: poll rarely.
+    watchPollMs: 500,
+    listListeners,
+    listSocketIds: async (port) => (await listListeners(port)).map((s) => s.socketId),
+    listeningSocketsOf: async () => [],
+    // Another process's environment is not readable on Windows: the run's processes are its tree.
+    markerState: async () => 'unreadable',
+    findMarked: async () => [],
 
     async getProcess(pid) {
       if (!Number.isSafeInteger(pid) || pid < 0) return null;
