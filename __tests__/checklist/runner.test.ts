@@ -20,7 +20,10 @@ afterEach(async () => {
 });
 
 /** Runs the checklist in attach mode (nothing started, no report written). */
-function attachRun(service: Partial<ServiceConfig> & { port: number }) {
+function attachRun(
+  service: Partial<ServiceConfig> & { port: number },
+  progress: (text: string) => void = () => undefined,
+) {
   const config: Config = {
     services: [
       {
@@ -58,7 +61,7 @@ function attachRun(service: Partial<ServiceConfig> & { port: number }) {
       serviceStarted: noop,
       itemStarted: noop,
       itemFinished: noop,
-      progress: noop,
+      progress,
       logLine: noop,
     },
   });
@@ -108,4 +111,16 @@ test('attach mode, nothing listens: ready times out saying so, with no backend l
   expect(ready.status).toBe('fail');
   expect(ready.summary).toBe(`not ready after 0.3 s: still waiting for a listener on port ${port}`);
   expect(ready.details).toEqual([`nothing listens on port ${port}`]);
+});
+
+test('attach mode with nothing listening: readiness sleeps between polls (no busy loop) and times out', async () => {
+  const port = await freePort();
+  let polls = 0;
+  const result = await attachRun({ port, readyTimeoutMs: 1000 }, () => polls++);
+  const ready = result.services[0]!.items.find((i) => i.id === 'ready')!;
+  expect(ready.status).toBe('fail');
+  expect(ready.summary).toMatch(/^not ready after 1 s: still waiting for a listener on port \d+$/);
+  // One poll per 10 ms pause at most (plus the watch's changes); a busy loop made tens of thousands.
+  expect(polls).toBeGreaterThan(0);
+  expect(polls).toBeLessThanOrEqual(110);
 });

@@ -51,9 +51,7 @@ reusePort('two servers on one port (SO_REUSEPORT)', () => {
     expect(statuses).toHaveLength(20);
     expect(statuses).toContain(200);
     expect(statuses).toContain(404);
-    expect(outcome.summary).toBe(
-      `flapping: probes answered ${statuses.join(', ')} — two servers are answering on this port`,
-    );
+    expect(outcome.summary).toBe(`flapping: probes answered ${statuses.join(', ')}`);
     const failed = outcome.probes.find((p) => !p.ok);
     expect(failed?.failures).toEqual([
       'status: expected 200, got 404 (body "{\\"status\\": 404}")',
@@ -65,9 +63,7 @@ reusePort('two servers on one port (SO_REUSEPORT)', () => {
     const outcome = await probeEndpoint(base, endpoint('/api/x', { status: [200] }), 20);
     expect(outcome.verdict).toBe('flapping');
     expect(outcome.probes.every((p) => !p.ok)).toBe(true);
-    expect(outcome.summary).toMatch(
-      /^flapping: probes answered .*— two servers are answering on this port$/,
-    );
+    expect(outcome.summary).toMatch(/^flapping: probes answered [^—]*$/);
   });
 });
 

@@ -149,10 +149,11 @@ export function listenerPids(i: ItemResult): number[] {
 }
 
 /**
- * Processes of the runs' backends still alive: members of a backend's process group, and the
+ * Processes of the runs' backends still alive: members of a backend's process group, the
  * processes of that group the run saw holding the port (ready, single-listener, listener-owner),
- * matched by pid and start time so a reused pid is not mistaken for ours. Holders in other
- * groups (a stale server, attach mode's server) are not the backend's.
+ * and every process carrying a run's marker, matched by pid and start time so a reused pid is
+ * not mistaken for ours. Holders in other groups (a stale server, attach mode's server) are not
+ * the backend's.
  */
 export async function backendLeftovers(reports: RunResult[] = runs): Promise<ProcessInfo[]> {
   const all = (await currentPlatform().listProcesses()).filter((p) => p.state !== 'exited');
@@ -168,6 +169,12 @@ export async function backendLeftovers(reports: RunResult[] = runs): Promise<Pro
           seen.push(...holders.filter((p) => p.pgid === service.backendPid));
         }
       }
+    }
+  }
+  // Processes that carry a run's marker belong to it wherever they went (daemonized, setsid).
+  for (const report of reports) {
+    for (const service of report.services) {
+      if (service.marker) seen.push(...(await currentPlatform().findMarked(service.marker)));
     }
   }
   return all.filter(

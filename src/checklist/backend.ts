@@ -12,6 +12,8 @@ import type { LogCapture } from './log-capture.js';
 export interface BackendExit {
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** Wall clock of the exit, epoch milliseconds. */
+  atMs: number;
 }
 
 export interface Backend {
@@ -67,7 +69,7 @@ export function startBackend(opts: StartOptions): Promise<Backend> {
         exit: null,
         exited: new Promise((done) =>
           child.once('exit', (code, signal) => {
-            backend.exit = { code, signal };
+            backend.exit = { code, signal, atMs: Date.now() };
             done(backend.exit);
           }),
         ),

@@ -23,6 +23,11 @@ export interface ChecklistItem {
    */
   mustFinish?: boolean;
   run(service: ServiceRun): Promise<ItemOutcome>;
+  /**
+   * Judges again once teardown has ended, over everything the port watch saw: returns the new
+   * outcome when the verdict changes (a pass that no longer holds), else null.
+   */
+  review?(service: ServiceRun): Promise<ItemOutcome | null>;
 }
 
 export const pass = (summary: string, more: Partial<ItemOutcome> = {}): ItemOutcome => ({

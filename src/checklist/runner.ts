@@ -124,6 +124,25 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
     }
   } finally {
     for (const service of [...runs].reverse()) await runItem(service, teardown, null);
+    // Teardown stops it; attach mode and skipped teardowns end it here.
+    for (const service of runs) await service.watch.stop();
+  }
+  for (const service of runs) await review(service);
+
+  /** The listener items judge again over the whole watch, teardown included. */
+  async function review(service: ServiceRun) {
+    const list = items.get(service)!;
+    for (const item of checklistFor(service.config).sequential) {
+      const index = list.findIndex((r) => r.id === item.id);
+      const earlier = list[index];
+      if (!item.review || !earlier || earlier.status === 'fail' || earlier.status === 'skip')
+        continue;
+      const revised = await item.review(service);
+      if (!revised) continue;
+      const { fatal: _fatal, ...shown } = revised;
+      list[index] = { ...earlier, details: [], ...shown };
+      deps.hooks.itemFinished(service.config.name, list[index]!);
+    }
   }
 
   const services: ServiceResult[] = runs.map((run) => {
@@ -133,11 +152,12 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
       port: run.config.port,
       result: list.some((i) => i.status === 'fail') ? 'fail' : 'pass',
       items: list,
-      listeners: run.listeners,
+      listeners: listenerPicture(run, list),
       backendPid: run.backend?.pid ?? null,
+      marker: run.backend ? run.marker : null,
       logPath: run.log ? run.logPath : null,
       logTail: run.log?.tail() ?? [],
-      timeline: run.timeline,
+      timeline: [...run.timeline, ...run.watch.events()].sort((a, b) => a.atMs - b.atMs),
     };
   });
   return {
@@ -156,6 +176,16 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
     ...(deps.signal.aborted ? { interrupted: String(deps.signal.reason ?? 'interrupted') } : {}),
     ...(internalError ? { error: internalError } : {}),
   };
+}
+
+/**
+ * Every socket the watch saw on the port during the run; before anything was started (the port
+ * was held), the holders the last item read.
+ */
+function listenerPicture(run: ServiceRun, list: ItemResult[]) {
+  const seen = run.watch.seen();
+  if (seen.length > 0) return seen;
+  return [...list].reverse().find((i) => (i.listeners?.length ?? 0) > 0)?.listeners ?? [];
 }
 
 function interrupted(signal: AbortSignal): string | null {

@@ -1,13 +1,29 @@
 /** The state one service's checklist builds up as its items run. */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ServiceConfig } from '../config/types.js';
 import type { ListenerSocket, Platform, ProcessInfo } from '../platform/types.js';
+import { describeProcess } from '../process/describe.js';
 import { descendants, isSameProcess } from '../process/tree.js';
 import { describeExit, type Backend } from './backend.js';
 import { pause } from './wait.js';
 import type { LogCapture } from './log-capture.js';
+import { PortWatch } from './port-watch.js';
 import type { TimelineEvent } from './types.js';
+
+/** The environment variable that marks every process the run starts, wherever it goes. */
+export const MARKER_VARIABLE = 'SINGLE_LISTENER_CHECK_RUN';
+
+/**
+ * Why a process belongs to the run: `tree` its parent chain reaches the spawned backend; `marker`
+ * it (or an ancestor) carries the run's marker; `timing` our user's process with an unreadable or
+ * overwritten environment that started after the backend and bound the port during the run.
+ */
+export type MemberRule = 'tree' | 'marker' | 'timing';
+
+/** How far a start time read from /proc may be off (boot time has whole-second precision). */
+const START_SLACK_MS = 1000;
 
 export interface RunEnvironment {
   platform: Platform;
@@ -37,8 +53,16 @@ export class ServiceRun {
   log: LogCapture | null = null;
   /** With secrets: the private folder holding the backend's raw output (removed at teardown). */
   privateOutputDir: string | null = null;
-  /** Every process seen in the backend's tree: teardown checks each for survivors. */
+  /** Every process known to belong to the run (see `rules`): teardown checks each for survivors. */
   readonly tree = new Map<number, ProcessInfo>();
+  /** Why each member of `tree` belongs to the run. */
+  readonly rules = new Map<number, MemberRule>();
+  /** Holders judged not to be ours, by pid (with their start time against PID reuse). */
+  private readonly strangers = new Map<number, ProcessInfo>();
+  /** `NAME=VALUE` in the backend's environment, unique to this run and service. */
+  readonly marker = `${MARKER_VARIABLE}=${randomUUID()}`;
+  /** The port, watched from the backend's start (attach mode: from readiness) to the end of teardown. */
+  readonly watch: PortWatch;
   /** Sockets that held the port before start and `on-conflict: ignore` let be: not ours to free. */
   preexisting: ListenerSocket[] = [];
   /** The listener table read when the backend became ready. */
@@ -49,7 +73,19 @@ export class ServiceRun {
   constructor(
     readonly config: ServiceConfig,
     readonly env: RunEnvironment,
-  ) {}
+  ) {
+    this.watch = new PortWatch(
+      env.platform,
+      config.port,
+      () => this.elapsedMs(),
+      (sockets) => this.onInventory(sockets),
+    );
+  }
+
+  /** Milliseconds since the run started. */
+  elapsedMs(): number {
+    return Math.round(performance.now() - this.env.startedAtMs);
+  }
 
   get attach(): boolean {
     return this.config.start === '';
@@ -65,30 +101,139 @@ export class ServiceRun {
   }
 
   mark(event: string): void {
-    this.timeline.push({ event, atMs: Math.round(performance.now() - this.env.startedAtMs) });
+    this.timeline.push({ event, atMs: this.elapsedMs() });
   }
 
   /**
-   * Whether a process belongs to the backend's tree: it is a known member, or its parent chain
-   * reaches the backend with start times never going backwards (a reused pid breaks the chain).
+   * Why a process belongs to the run, or null when it does not: its parent chain reaches the
+   * backend or a known member (start times never going backwards: a reused pid breaks the
+   * chain), or it or an ancestor carries the run's marker (it daemonized), or — by timing — it
+   * is our user's, started after the backend and its environment was overwritten (nginx's title).
    */
-  async inTree(proc: ProcessInfo): Promise<boolean> {
+  async belongs(proc: ProcessInfo): Promise<MemberRule | null> {
+    if (this.attach) return null;
     const root = this.backendProcess;
-    if (!root) return false;
-    let current: ProcessInfo | null = proc;
-    for (let hops = 0; current && hops < 64; hops++) {
-      const known = this.tree.get(current.pid);
-      if (isSameProcess(current, root) || (known && isSameProcess(known, current))) {
-        // Remembered whichever way it was reached: diagnoses and teardown look members up here.
-        this.tree.set(proc.pid, proc);
-        return true;
-      }
-      if (current.ppid === null || current.ppid <= 1) return false;
-      const parent = await this.env.platform.getProcess(current.ppid);
-      if (!parent || startedAfter(parent, current)) return false;
-      current = parent;
+    const known = this.tree.get(proc.pid);
+    if (known && isSameProcess(known, proc)) return this.rules.get(proc.pid)!;
+    const stranger = this.strangers.get(proc.pid);
+    if (stranger && isSameProcess(stranger, proc)) return null;
+
+    const { platform } = this.env;
+    // The parent chain first: a process in the spawned tree is `tree` even though it is marked.
+    const chain: ProcessInfo[] = [];
+    let rule: MemberRule | null = null;
+    for (let current: ProcessInfo | null = proc; current && chain.length < 64;) {
+      chain.push(current);
+      const member = this.tree.get(current.pid);
+      if (root && isSameProcess(current, root)) rule = 'tree';
+      else if (member && isSameProcess(member, current)) rule = this.rules.get(current.pid)!;
+      if (rule !== null || current.ppid === null || current.ppid <= 1) break;
+      const parent = await platform.getProcess(current.ppid);
+      current = parent && !startedAfter(parent, current) ? parent : null;
     }
-    return false;
+    for (const link of rule === null ? chain : []) {
+      if ((await platform.markerState(link.pid, this.marker)) === 'marked') {
+        rule = 'marker';
+        break;
+      }
+    }
+    if (rule === null && (await this.startedByTiming(proc))) rule = 'timing';
+    if (rule === null) {
+      // Before the backend's own record exists, a chain cannot reach it yet: judge again later.
+      if (root) this.strangers.set(proc.pid, proc);
+      return null;
+    }
+    // Remembered whichever way it was reached: diagnoses and teardown look members up here.
+    this.adopt(proc, rule);
+    return rule;
+  }
+
+  /** Remembers a process as the run's. */
+  adopt(proc: ProcessInfo, rule: MemberRule): void {
+    this.tree.set(proc.pid, proc);
+    this.rules.set(proc.pid, rule);
+  }
+
+  /**
+   * Our user's process that started after the backend, while its start command still ran, whose
+   * environment cannot show the marker because it was overwritten or cannot be read.
+   */
+  private async startedByTiming(proc: ProcessInfo): Promise<boolean> {
+    const root = this.backendProcess;
+    const uid = process.getuid?.();
+    if (uid === undefined || proc.uid !== uid || !proc.startedAt || !root?.startedAt) return false;
+    const started = Date.parse(proc.startedAt);
+    const exitedAt = this.backend?.exit?.atMs;
+    if (started < Date.parse(root.startedAt)) return false;
+    if (exitedAt !== undefined && started > exitedAt + START_SLACK_MS) return false;
+    return (await this.env.platform.markerState(proc.pid, this.marker)) === 'unreadable';
+  }
+
+  /** Every holder of every socket gets judged while it is alive to be judged. */
+  private async onInventory(sockets: ListenerSocket[]): Promise<void> {
+    if (this.attach) return;
+    for (const socket of sockets) for (const proc of socket.processes) await this.belongs(proc);
+  }
+
+  /** The processes of a socket that belong to the run. */
+  ownHolders(socket: ListenerSocket): ProcessInfo[] {
+    return socket.processes.filter((p) => {
+      const member = this.tree.get(p.pid);
+      return member !== undefined && isSameProcess(member, p);
+    });
+  }
+
+  /** The holders seen on the port during the watch that do not belong to the run. */
+  strangersSeen(): ProcessInfo[] {
+    const byPid = new Map<number, ProcessInfo>();
+    for (const socket of this.watch.seen()) {
+      for (const p of socket.processes) {
+        const stranger = this.strangers.get(p.pid);
+        if (stranger && isSameProcess(stranger, p)) byPid.set(p.pid, p);
+      }
+    }
+    return [...byPid.values()];
+  }
+
+  /**
+   * The run's processes alive now: the spawned tree, every process carrying the marker, their
+   * descendants, and the members found by timing that nothing else can have started (reparented
+   * to init, or children of a member). Each is remembered with its rule.
+   */
+  async liveMembers(): Promise<ProcessInfo[]> {
+    const all = await this.env.platform.listProcesses();
+    const running = all.filter((p) => p.state !== 'exited');
+    const alive = new Map<number, ProcessInfo>();
+    const add = (p: ProcessInfo, rule: MemberRule) => {
+      if (alive.has(p.pid) || p.state === 'exited') return;
+      alive.set(p.pid, p);
+      if (!this.tree.has(p.pid)) this.adopt(p, rule);
+      for (const child of descendants(all, p)) add(child, this.rules.get(p.pid) ?? rule);
+    };
+    const root = this.backendProcess;
+    const rootNow = root && running.find((p) => isSameProcess(p, root));
+    if (rootNow) add(rootNow, 'tree');
+    for (const p of await this.env.platform.findMarked(this.marker)) add(p, 'marker');
+    for (const p of running) {
+      const member = this.tree.get(p.pid);
+      if (!member || !isSameProcess(member, p)) continue;
+      const rule = this.rules.get(p.pid)!;
+      const orphaned = p.ppid === null || p.ppid <= 1 || alive.has(p.ppid);
+      if (rule !== 'timing' || orphaned) add(p, rule);
+    }
+    return [...alive.values()];
+  }
+
+  /** `pid 12 (gunicorn …), found by its marker` — how a member was recognised, for teardown's details. */
+  describeMember(p: ProcessInfo): string {
+    const rule = this.rules.get(p.pid);
+    const how =
+      rule === 'marker'
+        ? ', found by the run marker in its environment'
+        : rule === 'timing'
+          ? ', ours by timing: our user, started by the start command, environment overwritten'
+          : '';
+    return `${describeProcess(p)}${how}`;
   }
 
   /**
@@ -102,18 +247,6 @@ export class ServiceRun {
     if (!backend.exit) return null;
     backend.readLog();
     return `the backend exited during the checks (${describeExit(backend.exit)})`;
-  }
-
-  /** Re-reads the backend's tree (pid + descendants by parent chain) and remembers every member. */
-  async refreshTree(): Promise<Map<number, ProcessInfo>> {
-    const current = new Map<number, ProcessInfo>();
-    if (!this.backendProcess) return current;
-    const all = await this.env.platform.listProcesses();
-    for (const proc of [this.backendProcess, ...descendants(all, this.backendProcess)]) {
-      current.set(proc.pid, proc);
-      this.tree.set(proc.pid, proc);
-    }
-    return current;
   }
 }
 

@@ -42,9 +42,14 @@ export interface ServiceResult {
   port: number;
   result: 'pass' | 'fail';
   items: ItemResult[];
-  /** The last listener table read for this port (at readiness), [] if none. */
+  /** Every socket seen on the port while it was watched (before start: the holders read), [] if none. */
   listeners: ListenerSocket[];
   backendPid: number | null;
+  /**
+   * `NAME=VALUE` in the environment of every process the run started: on Linux, grep for it
+   * in /proc/<pid>/environ to find them wherever they went.
+   */
+  marker: string | null;
   logPath: string | null;
   /** Last 50 lines of the backend log. */
   logTail: string[];

@@ -87,10 +87,8 @@ function flappingSummary(probes: Probe[]): string {
       : probes.map(
           (p, i) => `${statuses[i]} (${p.result.ok ? 'passed' : p.failedKeys || 'failed'})`,
         );
-  const answered = new Set(probes.filter((p) => p.result.status !== null).map((p) => p.signature));
-  const cause =
-    answered.size > 1 ? 'two servers are answering on this port' : 'the probes disagree';
-  return `flapping: probes answered ${labels.join(', ')} — ${cause}`;
+  // Who answered is not for the transport to say: the endpoint item names it from the port watch.
+  return `flapping: probes answered ${labels.join(', ')}`;
 }
 
 function summarize(probes: Probe[]): Pick<EndpointOutcome, 'verdict' | 'summary'> {

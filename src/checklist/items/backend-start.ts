@@ -6,6 +6,11 @@ import { startBackend } from '../backend.js';
 import { LogCapture } from '../log-capture.js';
 import { ATTACH_SKIP, fail, pass, skip, type ChecklistItem } from '../item.js';
 
+function markerEnv(marker: string): Record<string, string> {
+  const at = marker.indexOf('=');
+  return { [marker.slice(0, at)]: marker.slice(at + 1) };
+}
+
 export const backendStart: ChecklistItem = {
   id: 'backend-start',
   title: 'Backend started',
@@ -28,11 +33,13 @@ export const backendStart: ChecklistItem = {
       redact: env.redact,
       onLine: (line) => env.logLine(config.name, line),
     });
+    service.watch.start();
     try {
       service.backend = await startBackend({
         command: config.start,
         cwd: config.cwd,
-        env: config.env,
+        // The marker finds the backend's processes wherever they go (daemonized, setsid).
+        env: { ...config.env, ...markerEnv(service.marker) },
         shell: config.shell,
         outputPath,
         log: service.log,
@@ -45,7 +52,7 @@ export const backendStart: ChecklistItem = {
     service.mark('backend started');
     const pid = service.backend.pid;
     service.backendProcess = await env.platform.getProcess(pid);
-    if (service.backendProcess) service.tree.set(pid, service.backendProcess);
+    if (service.backendProcess) service.adopt(service.backendProcess, 'tree');
     return pass(`pid ${pid}, own process group; log: ${service.logPath}`, {
       details: [`command: ${config.start}`, `working directory: ${config.cwd}`],
     });

@@ -1,31 +1,45 @@
 /**
  * `endpoint:<METHOD> <path>`: one item per critical endpoint; every probe, each on a fresh
- * connection, meets the expectations, and probes that disagree fail as flapping (SPEC §3, §5).
+ * connection, meets the expectations, and probes that disagree fail as flapping, with the cause
+ * the port watch saw: one server answering inconsistently, or several servers (SPEC §3, §5).
  */
 import type { EndpointSpec } from '../../config/types.js';
 import { probeEndpoint } from '../../http/probe.js';
 import { fail, logTail, pass, type ChecklistItem } from '../item.js';
+import { describeListenerGroups } from '../listener-lines.js';
 
 export function endpointItem(endpoint: EndpointSpec): ChecklistItem {
   return {
     id: `endpoint:${endpoint.name}`,
     title: endpoint.name,
     async run(service) {
+      const from = service.elapsedMs();
       const result = await probeEndpoint(service.baseUrl!, endpoint, service.config.probes);
+      const to = service.elapsedMs();
       const outcome = { probes: result.probes };
       if (result.verdict === 'pass') return pass(result.summary, outcome);
       const exited = await service.exitedDuringChecks();
       if (exited) {
         return fail(exited, { ...outcome, details: [result.summary, ...logTail(service)] });
       }
-      // Two servers show as different HTTP answers; a refused or reset probe alone does not.
-      const answers = new Set(result.probes.flatMap((p) => (p.status === null ? [] : [p.status])));
-      return fail(result.summary, {
+      if (result.verdict !== 'flapping') return fail(result.summary, outcome);
+      // Who answered, from the port watch: one server that answers inconsistently, or several.
+      const listeners = service.watch.listenersDuring(from, to);
+      if (listeners.length > 1) {
+        return fail(
+          `${result.summary} — ${listeners.length} servers listened on the port meanwhile`,
+          {
+            ...outcome,
+            details: describeListenerGroups(service, listeners),
+            diagnosis: `Probes on fresh connections got different answers while ${listeners.length} servers listened on port ${service.config.port}: the kernel spreads connections between them (see single-listener).`,
+          },
+        );
+      }
+      return fail(`${result.summary} — this one server answers inconsistently`, {
         ...outcome,
+        details: describeListenerGroups(service, listeners),
         diagnosis:
-          result.verdict === 'flapping' && answers.size > 1
-            ? 'Probes on fresh connections got different answers: more than one server answers on this port (see single-listener).'
-            : undefined,
+          'The port watch saw a single listener during the probes, so one server gave these different answers: it is flaky (state, a failing dependency, a worker that errs), not two servers.',
       });
     },
   };

@@ -11,56 +11,114 @@ import { httpRequest } from '../../http/request.js';
 import { checkResource, parseWaitOnResource } from '../../http/wait-on.js';
 import { describeExit } from '../backend.js';
 import { describeProcess } from '../../process/describe.js';
-import { fail, logTail, pass, type ChecklistItem } from '../item.js';
+import { fail, logTail, pass, type ChecklistItem, type ItemOutcome } from '../item.js';
 import type { ServiceRun } from '../service-run.js';
 import { pause, POLL_MS } from '../wait.js';
+
+/** While a daemonized backend is awaited, how often its processes are looked for (a /proc scan). */
+const MEMBERS_CHECK_MS = 250;
 
 export const ready: ChecklistItem = {
   id: 'ready',
   title: 'Backend ready',
   async run(service) {
     const { port, readyTimeoutMs } = service.config;
+    const { signal } = service.env;
     const started = performance.now();
     const deadline = started + readyTimeoutMs;
-    let lastSeen: ListenerSocket[] = [];
+    const watch = service.watch;
+    watch.start(); // attach mode: nothing started it yet
     let waitingFor = `a listener on port ${port}`;
+    /** Set when the start command exited 0 and left the run's processes running. */
+    let daemonized: string[] | null = null;
+    let membersCheckedAt = 0;
 
     while (performance.now() < deadline) {
-      const exit = service.backend?.exit;
-      if (exit) {
-        service.backend!.readLog();
-        return fail(`backend exited before it was ready (${describeExit(exit)})`, {
-          details: logTail(service),
-          fatal: 'the backend exited before it was ready',
-        });
-      }
-      if (service.env.signal.aborted) {
+      if (signal.aborted) {
         return fail('interrupted while waiting for the backend', { fatal: 'interrupted' });
       }
+      const backend = service.backend;
+      if (
+        backend?.exit &&
+        (daemonized === null || Date.now() - membersCheckedAt > MEMBERS_CHECK_MS)
+      ) {
+        membersCheckedAt = Date.now();
+        // A start command that exits 0 while its processes live on has daemonized: keep waiting.
+        const left = backend.exit.code === 0 ? await service.liveMembers() : [];
+        if (left.length === 0) return exitedEarly(service, daemonized !== null);
+        if (daemonized === null) {
+          service.mark('start command exited; its processes carry on (daemonized)');
+          daemonized = left.map((p) => service.describeMember(p));
+        }
+      }
 
-      lastSeen = await service.env.platform.listListeners(port);
-      const owned = service.attach ? lastSeen : await ownedSockets(service, lastSeen);
+      const sockets = watch.current;
+      const owned = service.attach ? sockets : await ownedSockets(service, sockets);
       if (owned.length > 0) {
         service.baseUrl ??= service.config.baseUrl ?? deriveBaseUrl(owned, port);
         const pending = await pendingResources(service);
         if (pending === null) {
-          service.listeners = lastSeen;
+          service.listeners = sockets;
           service.mark('ready');
           const elapsed = Math.round(performance.now() - started);
-          return pass(`listening on ${owned.map(addressOf).join(', ')} after ${elapsed} ms`, {
-            details: [`base URL: ${service.baseUrl}`],
-            listeners: lastSeen,
+          const how = daemonized
+            ? ` (the start command exited ${describeExit(backend!.exit!)} and left its server running: daemonized)`
+            : '';
+          return pass(`listening on ${owned.map(addressOf).join(', ')} after ${elapsed} ms${how}`, {
+            details: [
+              `base URL: ${service.baseUrl}`,
+              ...(daemonized ?? []).map((p) => `daemonized: ${p}`),
+            ],
+            listeners: sockets,
           });
         }
         waitingFor = pending;
       }
       const elapsedS = ((performance.now() - started) / 1000).toFixed(1);
       service.env.progress(`waiting for ${waitingFor}: ${elapsedS} s / ${readyTimeoutMs / 1000} s`);
-      await Promise.race([pause(POLL_MS, service.env.signal), service.backend?.exited]);
+      // Sleeps between polls whatever there is to wait on (attach mode has no backend to await).
+      await Promise.race([
+        pause(POLL_MS, signal),
+        watch.changed(),
+        ...(backend && !backend.exit ? [backend.exited] : []),
+      ]);
     }
+    return timedOut(service, waitingFor, daemonized);
+  },
+};
 
-    const others = lastSeen.filter((s) => s.processes.length > 0);
-    return fail(`not ready after ${readyTimeoutMs / 1000} s: still waiting for ${waitingFor}`, {
+function exitedEarly(service: ServiceRun, wasDaemonized: boolean): ItemOutcome {
+  const backend = service.backend!;
+  backend.readLog();
+  const summary = wasDaemonized
+    ? `the start command exited (${describeExit(backend.exit!)}) and every process it left running exited before the backend was ready`
+    : `backend exited before it was ready (${describeExit(backend.exit!)})`;
+  return fail(summary, {
+    details: logTail(service),
+    fatal: 'the backend exited before it was ready',
+  });
+}
+
+/** What was seen when the time ran out: who holds the port, and where the backend listens instead. */
+async function timedOut(
+  service: ServiceRun,
+  waitingFor: string,
+  daemonized: string[] | null,
+): Promise<ItemOutcome> {
+  const { port, readyTimeoutMs } = service.config;
+  const sockets = await service.watch.refresh();
+  const members = service.attach ? [] : await service.liveMembers();
+  const elsewhere = (
+    await service.env.platform.listeningSocketsOf(members.map((p) => p.pid))
+  ).filter((s) => s.port !== port);
+  const others = sockets.filter((s) => s.processes.length > 0);
+  const where =
+    elsewhere.length > 0
+      ? `; the backend listens on ${[...new Set(elsewhere.map(addressOf))].join(', ')}, not on port ${port}`
+      : '';
+  return fail(
+    `not ready after ${readyTimeoutMs / 1000} s: still waiting for ${waitingFor}${where}`,
+    {
       details: [
         ...(others.length > 0
           ? [
@@ -70,13 +128,21 @@ export const ready: ChecklistItem = {
                 .join('; ')}`,
             ]
           : [`nothing listens on port ${port}`]),
+        ...elsewhere.map(
+          (s) => `the backend's ${describeProcess(s.processes[0]!)} listens on ${addressOf(s)}`,
+        ),
+        ...(daemonized ?? []).map((p) => `daemonized: ${p}`),
         ...logTail(service),
       ],
-      listeners: lastSeen,
+      diagnosis:
+        elsewhere.length > 0
+          ? `Your backend listens on ${[...new Set(elsewhere.map((s) => s.port))].join(', ')}, not on ${port}: set \`port\` to the port it binds, or make the backend bind ${port} (its port setting or PORT variable).`
+          : undefined,
+      listeners: sockets,
       fatal: 'the backend never became ready',
-    });
-  },
-};
+    },
+  );
+}
 
 async function ownedSockets(
   service: ServiceRun,
@@ -85,7 +151,7 @@ async function ownedSockets(
   const owned: ListenerSocket[] = [];
   for (const socket of sockets) {
     for (const proc of socket.processes) {
-      if (await service.inTree(proc)) {
+      if ((await service.belongs(proc)) !== null) {
         owned.push(socket);
         break;
       }
@@ -119,6 +185,6 @@ async function pendingResources(service: ServiceRun): Promise<string | null> {
   return null;
 }
 
-function addressOf(s: ListenerSocket): string {
+export function addressOf(s: ListenerSocket): string {
   return s.family === 'IPv6' ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
 }

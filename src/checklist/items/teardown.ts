@@ -1,24 +1,25 @@
 /**
- * `teardown`: SIGTERM to the backend's process group (Windows: its tree), SIGKILL after
- * stop-timeout; then no listener remains on the port and no process of the tree survives.
- * Members that left the group but are still ours (pid + start time) are stopped as well; a
- * daemon that escaped both group and tree is found on the port and named.
+ * `teardown`: SIGTERM to the backend's process group and to every other process of the run
+ * (marked, daemonized; Windows: the tree), SIGKILL after stop-timeout; then, once a settle time
+ * has passed with no process of the run left, the port is read back: "free" only when it is.
+ * A survivor is named with how it was recognised and its parent chain.
  */
 import { rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { stopProcessTree } from '../../process/stop.js';
-import { isSameProcess } from '../../process/tree.js';
-import type { ListenerSocket, ProcessInfo } from '../../platform/types.js';
+import type { ListenerSocket } from '../../platform/types.js';
 import { describeProcess } from '../../process/describe.js';
 import { describeExit } from '../backend.js';
 import { diagnoseSurvivors } from '../diagnosis.js';
 import { ATTACH_SKIP, fail, pass, skip, warn, type ChecklistItem } from '../item.js';
 import { saveKeptBackend } from '../kept-backends.js';
-import type { ServiceRun } from '../service-run.js';
-import { waitForPortFree } from '../wait.js';
+import { pause, waitForPortFree } from '../wait.js';
 
 /** After SIGKILL, how long the kernel gets to release the socket. */
 const RELEASE_MS = 2000;
+/** With no run process left, how long to wait before looking again (a daemon's late fork). */
+const SETTLE_MS = 100;
+const SETTLE_ROUNDS = 3;
 
 export const teardown: ChecklistItem = {
   id: 'teardown',
@@ -27,9 +28,9 @@ export const teardown: ChecklistItem = {
   async run(service) {
     if (service.attach) return skip(ATTACH_SKIP);
     const backend = service.backend;
-    if (!backend || !service.backendProcess) return skip('nothing was started');
+    if (!backend) return skip('nothing was started');
     const { port, stopTimeoutMs, keepRunning } = service.config;
-    if (keepRunning && !service.env.signal.aborted) {
+    if (keepRunning && service.backendProcess && !service.env.signal.aborted) {
       await saveKeptBackend(service.env.reportDir, service.config, service.backendProcess);
       // Its output keeps going to its own file; the run no longer follows it.
       backend.release();
@@ -40,14 +41,33 @@ export const teardown: ChecklistItem = {
     }
 
     const started = performance.now();
-    await service.refreshTree();
-    const members = [...service.tree.values()];
     const platform = service.env.platform;
-    const outcome = await stopProcessTree(platform, backend.pid, {
+    // The spawned tree, and every process carrying the run's marker (daemonized, setsid,
+    // reparented to init): a start command that exited before ready still gets them stopped.
+    const members = await service.liveMembers();
+    // A spawned process that was gone before it could be read has no identity to verify: its
+    // pid (maybe reused since) is never signalled, only the members found above are.
+    const rootPid = service.backendProcess ? backend.pid : 0;
+    const outcome = await stopProcessTree(platform, rootPid, {
       graceMs: stopTimeoutMs,
       processGroup: true,
-      members,
+      // The backend's own record pins the root's identity (pid + start time).
+      members: service.backendProcess ? [service.backendProcess, ...members] : members,
     });
+    // A member may fork or daemonize while being stopped (even in its SIGTERM handler): look
+    // again until none is left, and end what is found at once — the run is over.
+    for (let round = 0; round < SETTLE_ROUNDS; round++) {
+      await pause(SETTLE_MS);
+      const left = await service.liveMembers();
+      if (left.length === 0) break;
+      const again = await stopProcessTree(platform, rootPid, {
+        graceMs: 0,
+        processGroup: false,
+        members: left,
+      });
+      outcome.stopped.push(...again.stopped);
+      outcome.killed.push(...again.killed);
+    }
     backend.release();
     await service.log?.close();
     if (service.privateOutputDir)
@@ -55,9 +75,10 @@ export const teardown: ChecklistItem = {
     const before = new Set(service.preexisting.map((s) => s.socketId));
     const isPreexisting = (s: ListenerSocket) => before.has(s.socketId);
     const held = await waitForPortFree(platform, port, RELEASE_MS, undefined, isPreexisting);
+    await service.watch.stop(); // its last read is the one the verdict below rests on
     const remaining = held.filter((s) => !isPreexisting(s));
     const others = held.filter(isPreexisting);
-    const survivors = await aliveMembers(service, members);
+    const survivors = await service.liveMembers();
     service.mark('teardown');
 
     const elapsed = Math.round(performance.now() - started);
@@ -67,8 +88,9 @@ export const teardown: ChecklistItem = {
       return fail(
         remaining.length > 0
           ? `port ${port} is still held after teardown by ${named.map(describeProcess).join('; ') || 'an unknown process'}`
-          : `${survivors.length} process(es) of the backend survived teardown: ${survivors.map(describeProcess).join('; ')}`,
+          : `${survivors.length} process(es) of the run survived teardown: ${survivors.map(describeProcess).join('; ')}`,
         {
+          details: survivors.map((p) => `survived: ${service.describeMember(p)}`),
           listeners: remaining,
           diagnosis: await diagnoseSurvivors(service, named),
         },
@@ -84,7 +106,13 @@ export const teardown: ChecklistItem = {
       count > 0
         ? `stopped ${count} process(es) with ${how} in ${elapsed} ms`
         : `nothing left to stop: the backend had already exited${backend.exit ? ` (${describeExit(backend.exit)})` : ''}`;
-    const details = outcome.killed.map((p) => `needed SIGKILL: ${describeProcess(p)}`);
+    const details = [
+      ...[...outcome.stopped, ...outcome.killed]
+        .filter((p) => service.rules.get(p.pid) !== 'tree')
+        .map((p) => `stopped outside the process group: ${service.describeMember(p)}`),
+      ...outcome.killed.map((p) => `needed SIGKILL: ${describeProcess(p)}`),
+      `read back after the last process of the run was gone: no listener of the run on port ${port}`,
+    ];
     if (others.length > 0) {
       const holders = others.flatMap((s) => s.processes).map(describeProcess);
       return warn(
@@ -95,12 +123,3 @@ export const teardown: ChecklistItem = {
     return pass(`${what}; port ${port} is free`, { details });
   },
 };
-
-async function aliveMembers(service: ServiceRun, members: ProcessInfo[]): Promise<ProcessInfo[]> {
-  const alive: ProcessInfo[] = [];
-  for (const member of members) {
-    const now = await service.env.platform.getProcess(member.pid);
-    if (now && now.state !== 'exited' && isSameProcess(now, member)) alive.push(now);
-  }
-  return alive;
-}

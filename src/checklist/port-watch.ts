@@ -1,0 +1,161 @@
+/**
+ * The port, watched from the backend's start to the end of teardown: the listen table's socket
+ * ids are re-read every poll (the cheap read), and the holder inventory is re-taken whenever that
+ * set changes. Every socket that appeared is remembered with when it was first and last seen, so
+ * the listener items judge the whole run, not one instant.
+ */
+import type { ListenerSocket, Platform } from '../platform/types.js';
+import { groupListeners } from './listener-count.js';
+import type { TimelineEvent } from './types.js';
+import { pause } from './wait.js';
+
+export interface SocketRecord {
+  /** The socket with every holder seen on it. */
+  socket: ListenerSocket;
+  /** Milliseconds since the run started. */
+  firstSeenMs: number;
+  /** Last read that still listed it; null while it still listens. */
+  goneMs: number | null;
+}
+
+export interface WatchSnapshot {
+  atMs: number;
+  sockets: ListenerSocket[];
+}
+
+export class PortWatch {
+  /** The newest inventory. */
+  current: ListenerSocket[] = [];
+  /** One entry per change of the socket set, in order. */
+  readonly history: WatchSnapshot[] = [];
+  readonly records = new Map<string, SocketRecord>();
+  private ids = '';
+  private stopper = new AbortController();
+  private loop: Promise<void> | null = null;
+  private change: { promise: Promise<void>; resolve: () => void } | null = null;
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly port: number,
+    /** Milliseconds since the run started. */
+    private readonly now: () => number,
+    /** Called with each new inventory before anyone sees it (the run classifies the holders). */
+    private readonly onInventory: (sockets: ListenerSocket[]) => Promise<void>,
+  ) {}
+
+  get watching(): boolean {
+    return this.loop !== null;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Stops polling after a last read. */
+  async stop(): Promise<void> {
+    if (!this.loop || this.stopper.signal.aborted) return;
+    this.stopper.abort();
+    await this.loop;
+    await this.refresh();
+  }
+
+  /** Takes the full inventory now (new holders of a known socket show up only this way). */
+  async refresh(): Promise<ListenerSocket[]> {
+    const sockets = await this.platform.listListeners(this.port);
+    await this.record(sockets);
+    return sockets;
+  }
+
+  /** Resolves at the next change of the socket set; every caller shares one promise. */
+  changed(): Promise<void> {
+    if (!this.change) {
+      let resolve = () => {};
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.change = { promise, resolve };
+    }
+    return this.change.promise;
+  }
+
+  /** The most listeners (SPEC's counting rule) on the port at any one read, with that read. */
+  peak(): { count: number; snapshot: WatchSnapshot | null } {
+    let best: { count: number; snapshot: WatchSnapshot | null } = { count: 0, snapshot: null };
+    for (const snapshot of this.history) {
+      const count = groupListeners(snapshot.sockets).length;
+      if (count > best.count) best = { count, snapshot };
+    }
+    return best;
+  }
+
+  /** The listeners that were on the port at some moment between `fromMs` and `toMs`. */
+  listenersDuring(fromMs: number, toMs: number): ListenerSocket[][] {
+    const alive = [...this.records.values()].filter(
+      (r) => r.firstSeenMs <= toMs && (r.goneMs === null || r.goneMs >= fromMs),
+    );
+    return groupListeners(alive.map((r) => r.socket));
+  }
+
+  /** When each socket appeared and went away, for the run's timeline. */
+  events(): TimelineEvent[] {
+    return [...this.records.values()].flatMap(({ socket, firstSeenMs, goneMs }) => {
+      const where = socket.family === 'IPv6' ? `[${socket.address}]` : socket.address;
+      const pids = socket.processes.map((p) => p.pid).join(', ') || 'owner unknown';
+      const name = `listener ${where}:${socket.port} (pid ${pids})`;
+      return [
+        { event: `${name} appeared`, atMs: firstSeenMs },
+        ...(goneMs === null ? [] : [{ event: `${name} closed`, atMs: goneMs }]),
+      ];
+    });
+  }
+
+  /** Every socket seen during the watch, with its holders. */
+  seen(): ListenerSocket[] {
+    return [...this.records.values()].map((r) => r.socket);
+  }
+
+  private async run(): Promise<void> {
+    await this.refresh();
+    while (!this.stopper.signal.aborted) {
+      await pause(this.platform.watchPollMs, this.stopper.signal);
+      if (this.stopper.signal.aborted) break;
+      try {
+        const ids = (await this.platform.listSocketIds(this.port)).sort().join(' ');
+        if (ids !== this.ids) await this.refresh();
+      } catch {
+        // A failed read (a tool timing out) is retried at the next poll; the items re-read anyway.
+      }
+    }
+  }
+
+  private async record(sockets: ListenerSocket[]): Promise<void> {
+    await this.onInventory(sockets);
+    const atMs = this.now();
+    const ids = sockets
+      .map((s) => s.socketId)
+      .sort()
+      .join(' ');
+    for (const socket of sockets) {
+      const known = this.records.get(socket.socketId);
+      if (!known || known.goneMs !== null) {
+        this.records.set(socket.socketId, { socket, firstSeenMs: atMs, goneMs: null });
+      } else {
+        const pids = new Set(known.socket.processes.map((p) => p.pid));
+        const added = socket.processes.filter((p) => !pids.has(p.pid));
+        if (added.length > 0 || (known.socket.ownerUnknown && !socket.ownerUnknown)) {
+          known.socket = { ...socket, processes: [...known.socket.processes, ...added] };
+        }
+      }
+    }
+    for (const record of this.records.values()) {
+      if (record.goneMs === null && !ids.split(' ').includes(record.socket.socketId)) {
+        record.goneMs = atMs;
+      }
+    }
+    this.current = sockets;
+    if (ids !== this.ids || this.history.length === 0) {
+      this.ids = ids;
+      this.history.push({ atMs, sockets });
+      this.change?.resolve();
+      this.change = null;
+    }
+  }
+}
