@@ -1,43 +1,44 @@
 /** `free --port N [--kill] [--timeout 10s]`: exit 0 when nothing listens on the port (SPEC §7). */
 import { parseDuration } from '../config/duration.js';
 import { currentPlatform } from '../platform/index.js';
-import type { Platform } from '../platform/types.js';
 import { describeProcess } from '../process/describe.js';
-import { stopProcessTree, type StopOutcome } from '../process/stop.js';
-import { topmost } from '../process/tree.js';
+import {
+  planStopHolders,
+  refusalAdvice,
+  refusalLines,
+  refusalSummary,
+  stopHolders,
+  type HoldersPlan,
+  type StopHoldersOutcome,
+} from '../process/stop-holders.js';
 import { describeSocketHolders } from '../report/listener-table.js';
 import { formatDuration } from '../report/text.js';
 import { defineCommand, portFlag } from './args.js';
 import type { CliIO } from './command.js';
 
-const POLL_MS = 20;
-
-/** Polls the listen table until nothing listens on the port or the deadline passes. */
-async function waitPortFree(platform: Platform, port: number, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const sockets = await platform.listListeners(port);
-    if (sockets.length === 0 || Date.now() >= deadline) return sockets;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
-
-function reportOutcome(outcome: StopOutcome, graceMs: number, io: CliIO): void {
+/** `stopped …` / `killed …` lines for the processes read back as gone; survivors on stderr. */
+function reportStopped(outcome: StopHoldersOutcome, graceMs: number, io: CliIO): void {
   for (const p of outcome.stopped) io.stdout(`stopped ${describeProcess(p)}\n`);
   for (const p of outcome.killed) {
     io.stdout(
       `killed ${describeProcess(p)} (still running ${formatDuration(graceMs)} after SIGTERM)\n`,
     );
   }
-  for (const p of outcome.survivors)
+  for (const p of outcome.survivors) {
     io.stderr(`still running after SIGKILL: ${describeProcess(p)}\n`);
-  for (const r of outcome.refused)
-    io.stderr(`not stopped: ${describeProcess(r.proc)}: ${r.reason}\n`);
+  }
+}
+
+/** The refusal: which processes or sockets may not be stopped, and why, one per line. */
+function refusalText(plan: HoldersPlan): string {
+  return refusalLines(plan)
+    .map((line) => `  ${line}\n`)
+    .join('');
 }
 
 export const freeCommand = defineCommand({
   summary:
-    "Exits 0 when nothing listens on the port. With --kill, first stops the holders' process trees (SIGTERM, then SIGKILL after --timeout); never PID 1, this program, its ancestors or another user's processes.",
+    "Exits 0 when nothing listens on the port. With --kill, first stops the holders' process trees (SIGTERM, then SIGKILL after --timeout), all or nothing: when any holder or tree member is PID 1, this program, one of its ancestors, another user's process or unreadable, nothing is stopped.",
   usage: 'single-listener-check free --port N [--kill] [--timeout 10s]',
   flags: [
     {
@@ -51,7 +52,7 @@ export const freeCommand = defineCommand({
       name: 'kill',
       type: 'boolean',
       default: 'off',
-      description: "stop the holders' process trees",
+      description: "stop the holders' process trees (all or nothing)",
     },
     {
       name: 'timeout',
@@ -71,29 +72,37 @@ export const freeCommand = defineCommand({
       io.stdout(`port ${port} is free\n`);
       return 0;
     }
+    const holders = sockets.map(describeSocketHolders).join('; ');
     if (values.kill !== true) {
-      const holders = sockets.map(describeSocketHolders).join('; ');
-      io.stderr(`port ${port} is held: ${holders} (--kill stops them)\n`);
+      // Advise --kill only when it would be allowed to stop every holder.
+      const plan = await planStopHolders(platform, sockets);
+      if (plan.refused.length === 0) {
+        io.stderr(`port ${port} is held: ${holders} (--kill stops them)\n`);
+      } else {
+        io.stderr(
+          `port ${port} is held: ${holders}\n` +
+            `--kill would stop nothing: ${refusalSummary(plan)}:\n${refusalText(plan)}` +
+            `${refusalAdvice(plan)}\n`,
+        );
+      }
       return 1;
     }
-    const roots = [...new Set(sockets.flatMap((s) => topmost(s.processes).map((p) => p.pid)))];
-    const outcomes = await Promise.all(
-      roots.map((pid) => stopProcessTree(platform, pid, { graceMs: timeoutMs })),
-    );
-    for (const outcome of outcomes) reportOutcome(outcome, timeoutMs, io);
-    // A refused holder or one we cannot see keeps the port: no point waiting for it.
-    const holderPids = new Set(sockets.flatMap((s) => s.processes.map((p) => p.pid)));
-    const blocked =
-      outcomes.some((o) => o.refused.some((r) => holderPids.has(r.proc.pid))) ||
-      sockets.some((s) => s.processes.length === 0);
-    const left = blocked
-      ? await platform.listListeners(port)
-      : await waitPortFree(platform, port, timeoutMs);
-    if (left.length === 0) {
+    const outcome = await stopHolders(platform, sockets, { graceMs: timeoutMs });
+    if (!outcome.signalled && !outcome.free) {
+      const still = outcome.held.map(describeSocketHolders).join('; ');
+      io.stderr(
+        `nothing was stopped: ${refusalSummary(outcome.plan)}:\n${refusalText(outcome.plan)}` +
+          `port ${port} is still held: ${still}\n${refusalAdvice(outcome.plan)}\n`,
+      );
+      return 1;
+    }
+    reportStopped(outcome, timeoutMs, io);
+    if (outcome.free) {
       io.stdout(`port ${port} is free\n`);
       return 0;
     }
-    io.stderr(`port ${port} is still held: ${left.map(describeSocketHolders).join('; ')}\n`);
+    const still = outcome.held.map(describeSocketHolders).join('; ');
+    io.stderr(`port ${port} is still held: ${still}\n`);
     return 1;
   },
 });

@@ -35,6 +35,38 @@ const POLL_MS = 20;
 /** How long to wait for SIGKILLed processes to disappear. */
 const KILL_WAIT_MS = 2000;
 
+/** Why a process may not be stopped: PID 1, this program, one of its ancestors, another user's, or an unreadable owner. */
+export type RefusalKind = 'init' | 'self' | 'ancestor' | 'other-user' | 'owner-unknown';
+
+/** killRefusal with the kind of refusal, for callers that advise what to do instead. */
+export function classifyRefusal(
+  proc: ProcessInfo,
+  selfPid: number,
+  selfAncestors: readonly number[],
+  selfUid: number | undefined,
+): { kind: RefusalKind; reason: string } | null {
+  if (proc.pid <= 1) return { kind: 'init', reason: 'it is PID 1 (init), which is never stopped' };
+  if (proc.pid === selfPid) return { kind: 'self', reason: 'it is single-listener-check itself' };
+  if (selfAncestors.includes(proc.pid)) {
+    return {
+      kind: 'ancestor',
+      reason: 'it is an ancestor of single-listener-check: stopping it would stop this run',
+    };
+  }
+  if (selfUid !== undefined && proc.uid !== selfUid) {
+    return proc.uid === undefined
+      ? {
+          kind: 'owner-unknown',
+          reason: "its owner could not be read: only our own user's processes are stopped",
+        }
+      : {
+          kind: 'other-user',
+          reason: `it belongs to uid ${proc.uid}, not to us (uid ${selfUid}): another user's processes are never stopped`,
+        };
+  }
+  return null;
+}
+
 /** Why `proc` must not be stopped, as a sentence about "it" (callers name the process), or null. */
 export function killRefusal(
   proc: ProcessInfo,
@@ -42,17 +74,7 @@ export function killRefusal(
   selfAncestors: readonly number[],
   selfUid: number | undefined,
 ): string | null {
-  if (proc.pid <= 1) return 'it is PID 1 (init), which is never stopped';
-  if (proc.pid === selfPid) return 'it is single-listener-check itself';
-  if (selfAncestors.includes(proc.pid)) {
-    return 'it is an ancestor of single-listener-check: stopping it would stop this run';
-  }
-  if (selfUid !== undefined && proc.uid !== selfUid) {
-    return proc.uid === undefined
-      ? "its owner could not be read: only our own user's processes are stopped"
-      : `it belongs to uid ${proc.uid}, not to us (uid ${selfUid}): another user's processes are never stopped`;
-  }
-  return null;
+  return classifyRefusal(proc, selfPid, selfAncestors, selfUid)?.reason ?? null;
 }
 
 /**
@@ -70,36 +92,61 @@ async function snapshotTree(
   const identity = knownMembers.find((m) => m.pid === rootPid);
   const root = running.find((p) => p.pid === rootPid && (!identity || isSameProcess(p, identity)));
   const known = running.filter((p) => knownMembers.some((m) => isSameProcess(p, m)));
+  const tops = [...(root ? [root] : []), ...known];
+  const members = treeMembers(snapshot, tops, root ? [root] : []);
+  return { snapshot, root, members };
+}
+
+/**
+ * `tops` and their descendants, plus the process group of each of `leaders` that leads one (the
+ * group signal reaches them all, so all are checked and watched); running processes only, each
+ * once.
+ */
+export function treeMembers(
+  snapshot: readonly ProcessInfo[],
+  tops: readonly ProcessInfo[],
+  leaders: readonly ProcessInfo[],
+): ProcessInfo[] {
   const members = new Map<number, ProcessInfo>();
   const add = (p: ProcessInfo) => {
     if (p.state !== 'exited' && !members.has(p.pid)) members.set(p.pid, p);
   };
-  for (const top of [...(root ? [root] : []), ...known]) {
+  for (const top of tops) {
     add(top);
     descendants(snapshot, top).forEach(add);
   }
-  if (root !== undefined && root.pgid === root.pid) {
-    running.filter((p) => p.pgid === root.pid).forEach(add);
+  for (const leader of leaders.filter(leadsGroup)) {
+    snapshot.filter((p) => p.pgid === leader.pid).forEach(add);
   }
-  return { snapshot, root, members: [...members.values()] };
+  return [...members.values()];
 }
 
-function refusalsFor(snapshot: ProcessInfo[], members: ProcessInfo[]): StopOutcome['refused'] {
+/** The process leads its own process group (its pgid is its pid). */
+export const leadsGroup = (p: ProcessInfo): boolean => p.pgid === p.pid;
+
+/**
+ * Every member that may not be stopped (classifyRefusal), checked against this program, its
+ * ancestors (parent chain in `snapshot`) and its uid.
+ */
+export function refusalsFor(
+  snapshot: readonly ProcessInfo[],
+  members: readonly ProcessInfo[],
+): Array<{ proc: ProcessInfo; reason: string; kind: RefusalKind }> {
   const ancestors = [process.ppid, ...findAncestors(snapshot, process.pid).map((p) => p.pid)];
   const uid = process.getuid?.();
   return members.flatMap((proc) => {
-    const reason = killRefusal(proc, process.pid, ancestors, uid);
-    return reason === null ? [] : [{ proc, reason }];
+    const refusal = classifyRefusal(proc, process.pid, ancestors, uid);
+    return refusal === null ? [] : [{ proc, ...refusal }];
   });
 }
 
 /**
- * Signals the whole group when `group` is given, and each process outside it: every process gets
- * the signal once (a second SIGTERM can run a handler twice, or mean "hurry" to some servers).
+ * Signals each of `groups` as a whole, and each process outside them: every process gets the
+ * signal once (a second SIGTERM can run a handler twice, or mean "hurry" to some servers).
  */
-function signal(procs: ProcessInfo[], sig: NodeJS.Signals, group: number | null): void {
-  const outside = procs.filter((p) => group === null || p.pgid !== group);
-  const targets = [...(group === null ? [] : [-group]), ...outside.map((p) => p.pid)];
+function signal(procs: ProcessInfo[], sig: NodeJS.Signals, groups: readonly number[]): void {
+  const outside = procs.filter((p) => p.pgid === undefined || !groups.includes(p.pgid));
+  const targets = [...groups.map((g) => -g), ...outside.map((p) => p.pid)];
   for (const target of targets) {
     try {
       process.kill(target, sig);
@@ -136,10 +183,44 @@ async function taskkill(pids: ProcessInfo[], withTrees: boolean) {
   await new Promise((resolve) => execFile('taskkill', args, { windowsHide: true }, resolve));
 }
 
+export interface TerminateOptions {
+  graceMs: number;
+  /** Process groups signalled as a whole (every member of each must be in `targets`, checked). */
+  groups?: readonly number[];
+  /** Windows: end this process with its whole tree (taskkill /T) instead of each target alone. */
+  windowsTree?: ProcessInfo;
+}
+
+/**
+ * Ends `targets`, already checked by the caller: SIGTERM, SIGKILL after `graceMs` to those still
+ * alive, and at most 2 s more for the killed to disappear (Windows: taskkill /F). Each process is
+ * reported by what was read back: gone after SIGTERM, gone after SIGKILL, or still running.
+ */
+export async function terminate(
+  platform: Platform,
+  targets: ProcessInfo[],
+  { graceMs, groups = [], windowsTree }: TerminateOptions,
+): Promise<Pick<StopOutcome, 'stopped' | 'killed' | 'survivors'>> {
+  if (targets.length === 0) return { stopped: [], killed: [], survivors: [] };
+  if (process.platform === 'win32') {
+    await taskkill(windowsTree ? [windowsTree] : targets, windowsTree !== undefined);
+    const survivors = await waitGone(platform, targets, Math.max(graceMs, KILL_WAIT_MS));
+    return { stopped: [], killed: targets.filter((t) => !survivors.includes(t)), survivors };
+  }
+  signal(targets, 'SIGTERM', groups);
+  const afterTerm = await waitGone(platform, targets, graceMs);
+  const stopped = targets.filter((t) => !afterTerm.includes(t));
+  if (afterTerm.length === 0) return { stopped, killed: [], survivors: [] };
+  signal(afterTerm, 'SIGKILL', groups);
+  const survivors = await waitGone(platform, afterTerm, KILL_WAIT_MS);
+  return { stopped, killed: afterTerm.filter((t) => !survivors.includes(t)), survivors };
+}
+
 /**
  * Stops `rootPid` and its tree: a snapshot first (pids with start times), refusals checked for
  * every member (the whole tree is refused when the root is), then SIGTERM, SIGKILL after
- * `graceMs`, and at most 2 s more for the killed to disappear.
+ * `graceMs`, and at most 2 s more for the killed to disappear. Meant for the run's own tree
+ * (teardown, `stop`); the holders of a port are stopped all or nothing by stopHolders instead.
  */
 export async function stopProcessTree(
   platform: Platform,
@@ -149,7 +230,7 @@ export async function stopProcessTree(
   const outcome: StopOutcome = { stopped: [], killed: [], survivors: [], refused: [] };
   const { snapshot, root, members } = await snapshotTree(platform, rootPid, knownMembers);
   if (members.length === 0) return outcome;
-  const refused = refusalsFor(snapshot, members);
+  const refused = refusalsFor(snapshot, members).map(({ proc, reason }) => ({ proc, reason }));
   const rootRefusal = refused.find((r) => r.proc === root);
   if (root !== undefined && rootRefusal !== undefined) {
     const left =
@@ -159,26 +240,15 @@ export async function stopProcessTree(
     const reason = `${rootRefusal.reason}; ${left}`;
     return { ...outcome, refused: [{ proc: root, reason }] };
   }
-  outcome.refused = refused;
   const targets = members.filter((m) => !refused.some((r) => r.proc === m));
-
-  if (process.platform === 'win32') {
-    const wholeTree = root !== undefined && refused.length === 0;
-    await taskkill(wholeTree ? [root] : targets, wholeTree);
-    const survivors = await waitGone(platform, targets, Math.max(graceMs, KILL_WAIT_MS));
-    return { ...outcome, killed: targets.filter((t) => !survivors.includes(t)), survivors };
-  }
-
   // The group signal also reaches children forked after the snapshot; never when a member is
   // refused, and only for a root whose identity we verified (a dead root's pid may be reused).
-  const leadsGroup = root !== undefined && root.pgid === root.pid;
-  const group = processGroup && leadsGroup && refused.length === 0 ? rootPid : null;
-  signal(targets, 'SIGTERM', group);
-  const afterTerm = await waitGone(platform, targets, graceMs);
-  outcome.stopped = targets.filter((t) => !afterTerm.includes(t));
-  if (afterTerm.length === 0) return outcome;
-  signal(afterTerm, 'SIGKILL', group);
-  outcome.survivors = await waitGone(platform, afterTerm, KILL_WAIT_MS);
-  outcome.killed = afterTerm.filter((t) => !outcome.survivors.includes(t));
-  return outcome;
+  const whole = root !== undefined && refused.length === 0;
+  const group = processGroup && whole && leadsGroup(root) ? [rootPid] : [];
+  const ended = await terminate(platform, targets, {
+    graceMs,
+    groups: group,
+    ...(whole ? { windowsTree: root } : {}),
+  });
+  return { ...ended, refused };
 }

@@ -1,6 +1,6 @@
 /** The listener table as plain text, one row per socket (terminal and CLI `listeners`). */
 import type { ListenerSocket } from '../platform/types.js';
-import { describeProcess } from '../process/describe.js';
+import { describeProcess, formatEndpoint } from '../process/describe.js';
 import { topmost } from '../process/tree.js';
 import { formatAge } from './age.js';
 import { cleanText } from './text.js';
@@ -13,10 +13,7 @@ export interface ListenerTableOptions {
 
 const HEADER = ['ADDRESS', 'FAMILY', 'SOCKET', 'PIDS', 'PROCESS', 'STARTED', 'COMMAND'];
 
-/** `0.0.0.0:5000`, `[::]:5000`. */
-export function formatEndpoint(address: string, port: number): string {
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
-}
+export { formatEndpoint };
 
 function oneLine(text: string, max: number | undefined): string {
   const line = cleanText(text).replace(/\s+/g, ' ').trim();

@@ -1,10 +1,22 @@
 /** `port-free`: no socket listens on the port before we start, with the on-conflict policy (SPEC §3). */
-import { stopProcessTree } from '../../process/stop.js';
-import { topmost } from '../../process/tree.js';
 import { describeProcess } from '../../process/describe.js';
+import {
+  refusalAdvice,
+  refusalLines,
+  refusalSummary,
+  stopHolders,
+} from '../../process/stop-holders.js';
+import { topmost } from '../../process/tree.js';
+import type { ListenerSocket } from '../../platform/types.js';
+import { formatDuration } from '../../report/text.js';
 import { diagnoseHolders, uniqueHolders } from '../diagnosis.js';
 import { ATTACH_SKIP, fail, pass, skip, warn, type ChecklistItem } from '../item.js';
-import { waitForPortFree } from '../wait.js';
+
+/** `pid 5 (nginx: master process); pid 9 (…)`: the topmost holders, or the socket when none can be read. */
+function describeHolders(sockets: ListenerSocket[]): string {
+  const holders = topmost(uniqueHolders(sockets));
+  return holders.map(describeProcess).join('; ') || 'an owner that could not be read';
+}
 
 export const portFree: ChecklistItem = {
   id: 'port-free',
@@ -16,8 +28,7 @@ export const portFree: ChecklistItem = {
     const held = await platform.listListeners(port);
     if (held.length === 0) return pass(`nothing listens on port ${port}`);
 
-    const holders = topmost(uniqueHolders(held));
-    const list = holders.map(describeProcess).join('; ') || 'unknown holder';
+    const list = describeHolders(held);
     const diagnosis = diagnoseHolders(held, service);
     if (onConflict === 'ignore') {
       service.preexisting = held;
@@ -34,35 +45,44 @@ export const portFree: ChecklistItem = {
       });
     }
 
-    const stopped: string[] = [];
-    for (const holder of holders) {
-      const outcome = await stopProcessTree(platform, holder.pid, { graceMs: stopTimeoutMs });
-      if (outcome.refused.length > 0) {
-        const reasons = outcome.refused.map((r) => `${describeProcess(r.proc)}: ${r.reason}`);
-        return fail(`on-conflict: kill refused to stop the holder of port ${port}`, {
-          details: reasons,
-          listeners: held,
-          diagnosis,
-          fatal: `port ${port} is held by a process that may not be stopped`,
-        });
-      }
-      stopped.push(...[...outcome.stopped, ...outcome.killed].map(describeProcess));
-    }
-    const remaining = await waitForPortFree(platform, port, stopTimeoutMs, service.env.signal);
-    if (remaining.length > 0) {
-      return fail(`port ${port} is still held after stopping its holders`, {
-        details: stopped.map((s) => `stopped ${s}`),
-        listeners: remaining,
-        diagnosis: diagnoseHolders(remaining, service),
-        fatal: `port ${port} could not be freed`,
+    // All or nothing (docs/reliability.md): every holder and tree member is checked before any
+    // is signalled; the port is called free only when read back.
+    const outcome = await stopHolders(platform, held, {
+      graceMs: stopTimeoutMs,
+      signal: service.env.signal,
+    });
+    if (!outcome.signalled && !outcome.free) {
+      return fail(`on-conflict: kill stopped nothing: ${refusalSummary(outcome.plan)}`, {
+        details: refusalLines(outcome.plan),
+        listeners: outcome.held.length > 0 ? outcome.held : held,
+        diagnosis: `Nothing was signalled: on-conflict: kill stops the holders of a port only when it may stop every one of them and their trees. ${refusalAdvice(outcome.plan)}`,
+        fatal: `port ${port} is held by processes that may not be stopped; nothing was stopped or started`,
       });
     }
-    return warn(
-      `port ${port} was held; stopped ${stopped.length} process(es) (on-conflict: kill)`,
-      {
-        details: stopped.map((s) => `stopped ${s}`),
-        listeners: held,
-      },
-    );
+    const done = [
+      ...outcome.stopped.map((p) => `stopped ${describeProcess(p)}`),
+      ...outcome.killed.map(
+        (p) =>
+          `killed ${describeProcess(p)} (still running ${formatDuration(stopTimeoutMs)} after SIGTERM)`,
+      ),
+    ];
+    if (!outcome.free) {
+      const survivors = outcome.survivors.map(
+        (p) => `still running after SIGKILL: ${describeProcess(p)}`,
+      );
+      const holding = describeHolders(outcome.held);
+      return fail(`port ${port} is still held after on-conflict: kill: ${holding}`, {
+        details: [...done, ...survivors],
+        listeners: outcome.held,
+        diagnosis: diagnoseHolders(outcome.held, service),
+        fatal: `port ${port} could not be freed; nothing was started`,
+      });
+    }
+    const gone = done.length;
+    const what = gone > 0 ? `stopped ${gone} process(es)` : 'its holders exited';
+    return warn(`port ${port} was held; ${what} (on-conflict: kill)`, {
+      details: done,
+      listeners: held,
+    });
   },
 };
