@@ -18,6 +18,11 @@ export interface StopOptions {
    * root already exited. The entry with the root's pid also pins the root's identity.
    */
   members?: readonly ProcessInfo[];
+  /**
+   * When this aborts during the wait after SIGTERM, SIGKILL is sent at once (an interrupted run
+   * whose CI runner signalled again: it is about to be killed itself). POSIX only.
+   */
+  escalate?: AbortSignal;
 }
 
 export interface StopOutcome {
@@ -115,13 +120,21 @@ async function isAlive(platform: Platform, proc: ProcessInfo): Promise<boolean> 
   return now !== null && now.state !== 'exited' && isSameProcess(now, proc);
 }
 
-/** Polls until every process is gone or `timeoutMs` passes; returns those still alive. */
-async function waitGone(platform: Platform, procs: ProcessInfo[], timeoutMs: number) {
+/**
+ * Polls until every process is gone, `timeoutMs` passes or `cutShort` aborts; returns those still
+ * alive.
+ */
+async function waitGone(
+  platform: Platform,
+  procs: ProcessInfo[],
+  timeoutMs: number,
+  cutShort?: AbortSignal,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const alive = await Promise.all(procs.map((p) => isAlive(platform, p)));
     const left = procs.filter((_, i) => alive[i]);
-    if (left.length === 0 || Date.now() >= deadline) return left;
+    if (left.length === 0 || Date.now() >= deadline || cutShort?.aborted) return left;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -139,12 +152,12 @@ async function taskkill(pids: ProcessInfo[], withTrees: boolean) {
 /**
  * Stops `rootPid` and its tree: a snapshot first (pids with start times), refusals checked for
  * every member (the whole tree is refused when the root is), then SIGTERM, SIGKILL after
- * `graceMs`, and at most 2 s more for the killed to disappear.
+ * `graceMs` (or as soon as `escalate` aborts), and at most 2 s more for the killed to disappear.
  */
 export async function stopProcessTree(
   platform: Platform,
   rootPid: number,
-  { graceMs, processGroup = true, members: knownMembers = [] }: StopOptions,
+  { graceMs, processGroup = true, members: knownMembers = [], escalate }: StopOptions,
 ): Promise<StopOutcome> {
   const outcome: StopOutcome = { stopped: [], killed: [], survivors: [], refused: [] };
   const { snapshot, root, members } = await snapshotTree(platform, rootPid, knownMembers);
@@ -174,7 +187,7 @@ export async function stopProcessTree(
   const leadsGroup = root !== undefined && root.pgid === root.pid;
   const group = processGroup && leadsGroup && refused.length === 0 ? rootPid : null;
   signal(targets, 'SIGTERM', group);
-  const afterTerm = await waitGone(platform, targets, graceMs);
+  const afterTerm = await waitGone(platform, targets, graceMs, escalate);
   outcome.stopped = targets.filter((t) => !afterTerm.includes(t));
   if (afterTerm.length === 0) return outcome;
   signal(afterTerm, 'SIGKILL', group);
