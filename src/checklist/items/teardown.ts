@@ -15,6 +15,7 @@ import { diagnoseSurvivors } from '../diagnosis.js';
 import { ATTACH_SKIP, fail, pass, skip, warn, type ChecklistItem } from '../item.js';
 import { saveKeptBackend } from '../kept-backends.js';
 import type { ServiceRun } from '../service-run.js';
+import { teardownGrace } from '../teardown-grace.js';
 import { waitForPortFree } from '../wait.js';
 
 /** After SIGKILL, how long the kernel gets to release the socket. */
@@ -44,9 +45,10 @@ export const teardown: ChecklistItem = {
     const members = [...service.tree.values()];
     const platform = service.env.platform;
     const outcome = await stopProcessTree(platform, backend.pid, {
-      graceMs: stopTimeoutMs,
+      graceMs: teardownGrace(stopTimeoutMs, service.env.signal.aborted),
       processGroup: true,
       members,
+      escalate: service.env.escalate,
     });
     backend.release();
     await service.log?.close();
