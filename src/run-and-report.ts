@@ -1,14 +1,16 @@
 /**
  * The run shared by both front ends: the checklist with live terminal output, then every report
  * (report.json, junit.xml, the job summary), written whatever happened — a failed check, an
- * internal error or an interrupt — and the exit code (SPEC §6).
+ * internal error or an interrupt — and the exit code (SPEC §6). On an interrupt the reports are
+ * also written before teardown, marked `interrupted` (SPEC §3.3).
  */
-import { appendFile } from 'node:fs/promises';
+import { appendFileSync, existsSync, statSync, truncateSync } from 'node:fs';
 import type { Config } from './config/types.js';
 import { EXIT } from './errors.js';
 import { currentPlatform } from './platform/index.js';
 import type { RunResult } from './checklist/types.js';
 import { runChecklist } from './checklist/runner.js';
+import { INTERRUPTED_GRACE_MS } from './checklist/teardown-grace.js';
 import { createRedactor } from './report/redact.js';
 import { renderSummary } from './report/summary.js';
 import { createTerminalReporter } from './report/terminal.js';
@@ -37,17 +39,24 @@ export async function runAndReport(
   const redactor = createRedactor(config.secrets);
   const color = out.isTTY && env.NO_COLOR === undefined;
   const terminal = createTerminalReporter(out, { color });
-  const aborter = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => aborter.abort(signal);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const cancel = listenForCancel();
+  const summary = stepSummary(env.GITHUB_STEP_SUMMARY);
+  /** Every report of a result: report.json and junit.xml replaced, the job summary rewritten. */
+  const report = (result: RunResult) => {
+    const redacted = redactor.deep(result);
+    const paths = writeReports(redacted, config.reportDir);
+    const text = renderSummary(redacted);
+    summary.write(text);
+    return { redacted, paths, text };
+  };
 
-  let result: RunResult;
   try {
-    result = await runChecklist(config, {
+    const result = await runChecklist(config, {
       platform: currentPlatform(),
       redact: redactor.text,
-      signal: aborter.signal,
+      signal: cancel.interrupt,
+      escalate: cancel.escalate,
+      onInterrupt: (partial) => void report(partial),
       hooks: {
         serviceStarted: (name, port) => terminal.serviceStarted(name, port),
         itemStarted: (_service, id, title) => terminal.itemStarted(id, title),
@@ -56,22 +65,68 @@ export async function runAndReport(
         logLine: (service, line) => terminal.logLine(service, line),
       },
     });
+
+    const { redacted, paths, text } = report(result);
+    // act discards job summaries: print it where its user can read it.
+    if (env.ACT === 'true') out.write(`\n${text}\n`);
+    terminal.finished(redacted, paths);
+
+    const interruptCode = result.interrupted ? INTERRUPT_EXIT[result.interrupted] : undefined;
+    const exitCode = result.error
+      ? EXIT.internal
+      : (interruptCode ?? (result.result === 'pass' ? EXIT.pass : EXIT.fail));
+    return { result: redacted, exitCode, ...paths };
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    // Only now: a signal while the final reports are written must not kill the program mid-write.
+    cancel.dispose();
   }
+}
 
-  const redacted = redactor.deep(result);
-  const paths = await writeReports(redacted, config.reportDir);
-  const summary = renderSummary(redacted);
-  if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, summary + '\n');
-  // act discards job summaries: print it where its user can read it.
-  if (env.ACT === 'true') out.write(`\n${summary}\n`);
-  terminal.finished(redacted, paths);
+/**
+ * SIGINT/SIGTERM as GitHub sends them on cancel (SIGINT, SIGTERM ~7.5 s later, SIGKILL ~2.5 s
+ * after): the first signal interrupts the run (`interrupt` aborts with the signal's name, which
+ * sets the exit code); `escalate` aborts on a second signal, or INTERRUPTED_GRACE_MS after the
+ * first, so teardown SIGKILLs what ignored SIGTERM before the runner kills this program.
+ */
+function listenForCancel() {
+  const interrupt = new AbortController();
+  const escalate = new AbortController();
+  let deadline: NodeJS.Timeout | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) {
+      escalate.abort(signal);
+      return;
+    }
+    interrupt.abort(signal);
+    deadline = setTimeout(() => escalate.abort('interrupted grace over'), INTERRUPTED_GRACE_MS);
+    deadline.unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    interrupt: interrupt.signal,
+    escalate: escalate.signal,
+    dispose() {
+      clearTimeout(deadline);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
 
-  const interruptCode = result.interrupted ? INTERRUPT_EXIT[result.interrupted] : undefined;
-  const exitCode = result.error
-    ? EXIT.internal
-    : (interruptCode ?? (result.result === 'pass' ? EXIT.pass : EXIT.fail));
-  return { result: redacted, exitCode, ...paths };
+/**
+ * The job summary file (GITHUB_STEP_SUMMARY), which other steps append to as well: each write
+ * replaces what this run wrote before (the file is cut back to its size before the first write),
+ * so an interrupted run's early summary and its final one appear once.
+ */
+function stepSummary(file: string | undefined) {
+  let before: number | undefined;
+  return {
+    write(text: string): void {
+      if (!file) return;
+      before ??= existsSync(file) ? statSync(file).size : 0;
+      if (existsSync(file)) truncateSync(file, before);
+      appendFileSync(file, text + '\n');
+    },
+  };
 }

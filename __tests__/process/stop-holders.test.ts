@@ -5,6 +5,7 @@
  * is replaced by a recorder that ends the fake processes: no real process is signalled.
  * Real processes: __tests__/integration/kill-all-or-nothing.int.test.ts.
  */
+import { fakePlatform } from '../helpers/fake-platform.js';
 import { jest } from '@jest/globals';
 import type { ListenerSocket, Platform, ProcessInfo } from '../../src/platform/types.js';
 import {
@@ -69,12 +70,15 @@ function fake(procs: ProcessInfo[], sockets: ListenerSocket[], ignoreTerm: numbe
     return true;
   });
   return {
-    name: 'linux',
     signals,
-    listListeners: async () =>
-      sockets.filter((s) => s.processes.length === 0 || s.processes.some((p) => alive.has(p.pid))),
-    getProcess: async (pid) => alive.get(pid) ?? null,
-    listProcesses: async () => [...alive.values()],
+    ...fakePlatform({
+      listListeners: async () =>
+        sockets.filter(
+          (s) => s.processes.length === 0 || s.processes.some((p) => alive.has(p.pid)),
+        ),
+      getProcess: async (pid) => alive.get(pid) ?? null,
+      listProcesses: async () => [...alive.values()],
+    }),
   };
 }
 

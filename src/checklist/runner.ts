@@ -28,6 +28,14 @@ export interface RunDeps {
   hooks: RunHooks;
   redact: (text: string) => string;
   signal: AbortSignal;
+  /** Aborted on a second signal (or when an interrupted teardown's time is up): SIGKILL at once. */
+  escalate?: AbortSignal;
+  /**
+   * Called once when `signal` aborts, with the result so far and teardown pending: before
+   * teardown starts, or at once when the signal comes during teardown. A CI runner kills the
+   * program seconds after its interrupt, maybe during teardown: the reports must exist by then.
+   */
+  onInterrupt?: (partial: RunResult) => void;
   /** How many endpoint requests run at once, across the endpoints of a service. */
   endpointConcurrency?: number;
 }
@@ -45,6 +53,7 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
     startedAtMs,
     startedAtWall,
     signal: deps.signal,
+    escalate: deps.escalate ?? new AbortController().signal,
   };
   const runs = config.services.map((s) => new ServiceRun(s, env));
   const items = new Map<ServiceRun, ItemResult[]>(runs.map((r) => [r, []]));
@@ -123,11 +132,22 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
       }
     }
   } finally {
+    const reportInterrupt = () => {
+      try {
+        deps.onInterrupt?.(buildResult(true));
+      } catch {
+        // Teardown goes on; the final report, written after it, meets the same problem.
+      }
+    };
+    if (deps.signal.aborted) reportInterrupt();
+    else deps.signal.addEventListener('abort', reportInterrupt, { once: true });
     for (const service of [...runs].reverse()) await runItem(service, teardown, null);
+    deps.signal.removeEventListener('abort', reportInterrupt);
     // Teardown stops it; attach mode and skipped teardowns end it here.
     for (const service of runs) await service.watch.stop();
   }
   for (const service of runs) await review(service);
+  return buildResult(false);
 
   /** The listener items judge again over the whole watch, teardown included. */
   async function review(service: ServiceRun) {
@@ -145,36 +165,64 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
     }
   }
 
-  const services: ServiceResult[] = runs.map((run) => {
-    const list = items.get(run)!;
+  /** The result as it stands; `teardownPending`: services not yet torn down show it pending. */
+  function buildResult(teardownPending: boolean): RunResult {
+    const services: ServiceResult[] = runs.map((run) => {
+      const done = items.get(run)!;
+      const list =
+        teardownPending && !done.some((i) => i.id === teardown.id)
+          ? [...done, pendingTeardown(run, Math.round(performance.now() - startedAtMs))]
+          : done;
+      return {
+        name: run.config.name,
+        port: run.config.port,
+        result: list.some((i) => i.status === 'fail') ? 'fail' : 'pass',
+        items: list,
+        listeners: listenerPicture(run, list),
+        backendPid: run.backend?.pid ?? null,
+        marker: run.backend ? run.marker : null,
+        logPath: run.log ? run.logPath : null,
+        logTail: run.log?.tail() ?? [],
+        timeline: [...run.timeline, ...run.watch.events()].sort((a, b) => a.atMs - b.atMs),
+      };
+    });
     return {
-      name: run.config.name,
-      port: run.config.port,
-      result: list.some((i) => i.status === 'fail') ? 'fail' : 'pass',
-      items: list,
-      listeners: listenerPicture(run, list),
-      backendPid: run.backend?.pid ?? null,
-      marker: run.backend ? run.marker : null,
-      logPath: run.log ? run.logPath : null,
-      logTail: run.log?.tail() ?? [],
-      timeline: [...run.timeline, ...run.watch.events()].sort((a, b) => a.atMs - b.atMs),
+      version: 1,
+      tool: { name: 'single-listener-check', version: VERSION },
+      // An interrupted run checked less than it should have: never a pass.
+      result:
+        services.every((s) => s.result === 'pass') && !internalError && !deps.signal.aborted
+          ? 'pass'
+          : 'fail',
+      startedAt: startedAtWall.toISOString(),
+      durationMs: Math.round(performance.now() - startedAtMs),
+      platform: deps.platform.name,
+      services,
+      reproduce: reproduceCommand(config),
+      ...(deps.signal.aborted ? { interrupted: String(deps.signal.reason ?? 'interrupted') } : {}),
+      ...(internalError ? { error: internalError } : {}),
     };
-  });
+  }
+}
+
+/**
+ * Teardown in a report written before it ended: if that report is the last one, the program was
+ * killed during teardown (SPEC §3.3), and the backend may still be running.
+ */
+function pendingTeardown(run: ServiceRun, atMs: number): ItemResult {
+  const pending =
+    'pending: this report was written before teardown ended and is rewritten when it ends';
+  const killed = run.backend
+    ? `; if it was not, the program was killed first and the backend (pid ${run.backend.pid}) may still be running`
+    : '';
   return {
-    version: 1,
-    tool: { name: 'single-listener-check', version: VERSION },
-    // An interrupted run checked less than it should have: never a pass.
-    result:
-      services.every((s) => s.result === 'pass') && !internalError && !deps.signal.aborted
-        ? 'pass'
-        : 'fail',
-    startedAt: startedAtWall.toISOString(),
-    durationMs: Math.round(performance.now() - startedAtMs),
-    platform: deps.platform.name,
-    services,
-    reproduce: reproduceCommand(config),
-    ...(deps.signal.aborted ? { interrupted: String(deps.signal.reason ?? 'interrupted') } : {}),
-    ...(internalError ? { error: internalError } : {}),
+    id: teardown.id,
+    title: teardown.title,
+    status: 'skip',
+    summary: pending + killed,
+    details: [],
+    startedAtMs: atMs,
+    durationMs: 0,
   };
 }
 

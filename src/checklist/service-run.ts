@@ -42,6 +42,11 @@ export interface RunEnvironment {
   startedAtWall: Date;
   /** Aborted on SIGINT/SIGTERM: waits end early, the remaining items skip. */
   signal: AbortSignal;
+  /**
+   * Aborted on a second signal, or when an interrupted run's teardown time is up: teardown sends
+   * SIGKILL at once instead of waiting out the SIGTERM grace.
+   */
+  escalate: AbortSignal;
 }
 
 const EXIT_GRACE_MS = 50;

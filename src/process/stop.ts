@@ -18,6 +18,11 @@ export interface StopOptions {
    * root already exited. The entry with the root's pid also pins the root's identity.
    */
   members?: readonly ProcessInfo[];
+  /**
+   * When this aborts during the wait after SIGTERM, SIGKILL is sent at once (an interrupted run
+   * whose CI runner signalled again: it is about to be killed itself). POSIX only.
+   */
+  escalate?: AbortSignal;
 }
 
 export interface StopOutcome {
@@ -162,13 +167,21 @@ async function isAlive(platform: Platform, proc: ProcessInfo): Promise<boolean> 
   return now !== null && now.state !== 'exited' && isSameProcess(now, proc);
 }
 
-/** Polls until every process is gone or `timeoutMs` passes; returns those still alive. */
-async function waitGone(platform: Platform, procs: ProcessInfo[], timeoutMs: number) {
+/**
+ * Polls until every process is gone, `timeoutMs` passes or `cutShort` aborts; returns those still
+ * alive.
+ */
+async function waitGone(
+  platform: Platform,
+  procs: ProcessInfo[],
+  timeoutMs: number,
+  cutShort?: AbortSignal,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const alive = await Promise.all(procs.map((p) => isAlive(platform, p)));
     const left = procs.filter((_, i) => alive[i]);
-    if (left.length === 0 || Date.now() >= deadline) return left;
+    if (left.length === 0 || Date.now() >= deadline || cutShort?.aborted) return left;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -185,6 +198,8 @@ async function taskkill(pids: ProcessInfo[], withTrees: boolean) {
 
 export interface TerminateOptions {
   graceMs: number;
+  /** Aborting it during the SIGTERM wait sends SIGKILL at once (a second cancel signal). */
+  escalate?: AbortSignal;
   /** Process groups signalled as a whole (every member of each must be in `targets`, checked). */
   groups?: readonly number[];
   /** Windows: end this process with its whole tree (taskkill /T) instead of each target alone. */
@@ -199,7 +214,7 @@ export interface TerminateOptions {
 export async function terminate(
   platform: Platform,
   targets: ProcessInfo[],
-  { graceMs, groups = [], windowsTree }: TerminateOptions,
+  { graceMs, escalate, groups = [], windowsTree }: TerminateOptions,
 ): Promise<Pick<StopOutcome, 'stopped' | 'killed' | 'survivors'>> {
   if (targets.length === 0) return { stopped: [], killed: [], survivors: [] };
   if (process.platform === 'win32') {
@@ -208,7 +223,7 @@ export async function terminate(
     return { stopped: [], killed: targets.filter((t) => !survivors.includes(t)), survivors };
   }
   signal(targets, 'SIGTERM', groups);
-  const afterTerm = await waitGone(platform, targets, graceMs);
+  const afterTerm = await waitGone(platform, targets, graceMs, escalate);
   const stopped = targets.filter((t) => !afterTerm.includes(t));
   if (afterTerm.length === 0) return { stopped, killed: [], survivors: [] };
   signal(afterTerm, 'SIGKILL', groups);
@@ -219,13 +234,14 @@ export async function terminate(
 /**
  * Stops `rootPid` and its tree: a snapshot first (pids with start times), refusals checked for
  * every member (the whole tree is refused when the root is), then SIGTERM, SIGKILL after
- * `graceMs`, and at most 2 s more for the killed to disappear. Meant for the run's own tree
- * (teardown, `stop`); the holders of a port are stopped all or nothing by stopHolders instead.
+ * `graceMs` (or as soon as `escalate` aborts), and at most 2 s more for the killed to disappear.
+ * Meant for the run's own tree (teardown, `stop`); the holders of a port are stopped all or
+ * nothing by stopHolders instead.
  */
 export async function stopProcessTree(
   platform: Platform,
   rootPid: number,
-  { graceMs, processGroup = true, members: knownMembers = [] }: StopOptions,
+  { graceMs, processGroup = true, members: knownMembers = [], escalate }: StopOptions,
 ): Promise<StopOutcome> {
   const outcome: StopOutcome = { stopped: [], killed: [], survivors: [], refused: [] };
   const { snapshot, root, members } = await snapshotTree(platform, rootPid, knownMembers);
@@ -247,6 +263,7 @@ export async function stopProcessTree(
   const group = processGroup && whole && leadsGroup(root) ? [rootPid] : [];
   const ended = await terminate(platform, targets, {
     graceMs,
+    escalate,
     groups: group,
     ...(whole ? { windowsTree: root } : {}),
   });

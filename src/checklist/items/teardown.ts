@@ -13,6 +13,7 @@ import { describeExit } from '../backend.js';
 import { diagnoseSurvivors } from '../diagnosis.js';
 import { ATTACH_SKIP, fail, pass, skip, warn, type ChecklistItem } from '../item.js';
 import { saveKeptBackend } from '../kept-backends.js';
+import { teardownGrace } from '../teardown-grace.js';
 import { pause, waitForPortFree } from '../wait.js';
 
 /** After SIGKILL, how long the kernel gets to release the socket. */
@@ -48,8 +49,10 @@ export const teardown: ChecklistItem = {
     // A spawned process that was gone before it could be read has no identity to verify: its
     // pid (maybe reused since) is never signalled, only the members found above are.
     const rootPid = service.backendProcess ? backend.pid : 0;
+    const graceMs = teardownGrace(stopTimeoutMs, service.env.signal.aborted);
     const outcome = await stopProcessTree(platform, rootPid, {
-      graceMs: stopTimeoutMs,
+      graceMs,
+      escalate: service.env.escalate,
       processGroup: true,
       // The backend's own record pins the root's identity (pid + start time).
       members: service.backendProcess ? [service.backendProcess, ...members] : members,
@@ -98,7 +101,7 @@ export const teardown: ChecklistItem = {
     }
     const how =
       outcome.killed.length > 0
-        ? `SIGKILL after ${stopTimeoutMs / 1000} s for ${outcome.killed.length} process(es) that ignored SIGTERM`
+        ? `SIGKILL after ${graceMs / 1000} s for ${outcome.killed.length} process(es) that ignored SIGTERM`
         : 'SIGTERM';
     // Counted from what was signalled and went away, not from every process ever seen.
     const count = outcome.stopped.length + outcome.killed.length;

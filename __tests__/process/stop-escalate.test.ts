@@ -1,0 +1,61 @@
+/**
+ * stopProcessTree's `escalate` signal on a real child that ignores SIGTERM: when it aborts during
+ * the SIGTERM grace, SIGKILL follows at once instead of at the end of the grace.
+ */
+import { linuxPlatform } from '../../src/platform/linux/index.js';
+import { stopProcessTree } from '../../src/process/stop.js';
+import { cleanupProcesses, spawnTracked, until } from '../helpers/procs.js';
+
+afterEach(cleanupProcesses);
+
+/** `sh` that ignores SIGTERM (SIG_IGN is inherited by its `sleep`), once it has forked. */
+async function spawnStubborn() {
+  const root = await spawnTracked('sh', ['-c', 'trap "" TERM; sleep 300 & wait']);
+  await until(async () => (await linuxPlatform.listProcesses()).some((p) => p.ppid === root.pid));
+  return root;
+}
+
+test('escalate aborting during the grace: SIGKILL at once, long before the grace ends', async () => {
+  const root = await spawnStubborn();
+  const escalate = new AbortController();
+  const began = Date.now();
+  const stopping = stopProcessTree(linuxPlatform, root.pid, {
+    graceMs: 60_000,
+    escalate: escalate.signal,
+  });
+  setTimeout(() => escalate.abort('SIGTERM'), 200);
+  const outcome = await stopping;
+  // Without escalation this call would take the whole minute.
+  expect(Date.now() - began).toBeLessThan(30_000);
+  expect(outcome.stopped).toEqual([]);
+  expect(outcome.killed.map((p) => p.pid)).toContain(root.pid);
+  expect(outcome.killed).toHaveLength(2);
+  expect(outcome.survivors).toEqual([]);
+  const after = await linuxPlatform.getProcess(root.pid);
+  expect(after === null || after.state === 'exited').toBe(true);
+});
+
+test('escalate already aborted: SIGTERM, then SIGKILL without waiting', async () => {
+  const root = await spawnStubborn();
+  const escalate = new AbortController();
+  escalate.abort('SIGTERM');
+  const began = Date.now();
+  const outcome = await stopProcessTree(linuxPlatform, root.pid, {
+    graceMs: 60_000,
+    escalate: escalate.signal,
+  });
+  expect(Date.now() - began).toBeLessThan(30_000);
+  expect(outcome.killed).toHaveLength(2);
+  expect(outcome.survivors).toEqual([]);
+});
+
+test('escalate never aborting changes nothing: a process that honours SIGTERM is just stopped', async () => {
+  const root = await spawnTracked('sh', ['-c', 'sleep 300 & wait']);
+  await until(async () => (await linuxPlatform.listProcesses()).some((p) => p.ppid === root.pid));
+  const outcome = await stopProcessTree(linuxPlatform, root.pid, {
+    graceMs: 60_000,
+    escalate: new AbortController().signal,
+  });
+  expect(outcome.stopped).toHaveLength(2);
+  expect(outcome).toMatchObject({ killed: [], survivors: [] });
+});
