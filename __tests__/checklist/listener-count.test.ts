@@ -1,5 +1,5 @@
 /**
- * SPEC §3 `single-listener` counting (README, "Checklist"): a listener is one server — sockets
+ * The `single-listener` counting rule (README, "The checklist"): a listener is one server — sockets
  * sharing any holder pid are one listener, transitively; sockets with no holder in common, or
  * with no known holder, are separate.
  */

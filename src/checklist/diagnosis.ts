@@ -1,6 +1,6 @@
 /**
  * Likely cause and fix for a failing listener item, in plain sentences, from what was measured
- * (SPEC §3.1, README "Checklist"). Holders are described per listener (one server: a gunicorn
+ * (README, "The checklist"). Holders are described per listener (one server: a gunicorn
  * master and its workers, one process on `0.0.0.0` + `[::]`), never per process.
  */
 import { knownSystemHolder } from '../platform/darwin/known-holders.js';

@@ -1,11 +1,11 @@
 /**
- * Counting listeners as SPEC §3 `single-listener` defines them (README, "Checklist"): a listener
- * is one server. The port's sockets are grouped by their holder processes: sockets that share any
- * holder pid are one listener, transitively (union-find over shared pids). So one process tree
- * holding `0.0.0.0` + `[::]`, `127.0.0.1` + `[::1]`, or several listen lines is one listener, and
- * a socket shared by master and workers is one entry already. Sockets whose holders share no pid
- * (two independent SO_REUSEPORT servers, a v4/v6 split held by different processes) are separate
- * listeners; a socket with no known holder is a listener of its own.
+ * Counting listeners as the `single-listener` item defines them (README, "The checklist"): a
+ * listener is one server. The port's sockets are grouped by their holder processes: sockets that
+ * share any holder pid are one listener, transitively (union-find over shared pids). So one
+ * process tree holding `0.0.0.0` + `[::]`, `127.0.0.1` + `[::1]`, or several listen lines is one
+ * listener, and a socket shared by master and workers is one entry already. Sockets whose holders
+ * share no pid (two independent SO_REUSEPORT servers, a v4/v6 split held by different processes)
+ * are separate listeners; a socket with no known holder is a listener of its own.
  */
 import type { ListenerSocket } from '../platform/types.js';
 

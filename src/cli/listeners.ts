@@ -48,7 +48,7 @@ export const listenersCommand = defineCommand({
       const maxCommandLength = io.isTTY ? TTY_COMMAND_LENGTH : undefined;
       io.stdout(`${renderListenerTable(sockets, { maxCommandLength })}\n`);
     }
-    // Listeners, not sockets or rows: one server's sockets count once (SPEC §3 `single-listener`).
+    // Listeners, not sockets or rows: one server's sockets count once, as in `run`.
     const count = groupListeners(sockets).length;
     if (count <= expected) return 0;
     io.stderr(
