@@ -188,7 +188,8 @@ export const SETTINGS: readonly Setting[] = [
     arg: 'RE',
     repeatable: true,
     help: 'regular expression the backend log must not match (repeatable)',
-    default: 'tracebacks, EADDRINUSE, "Address already in use"',
+    default:
+      'Python tracebacks and bind errors ("Address already in use", "Connection in use", EADDRINUSE, BindException, Windows 10048), ignoring case',
   },
   {
     key: 'stopTimeout',
