@@ -61,3 +61,19 @@ test('holder phrases name the topmost holders and count the rest', () => {
   expect(describeSocketHolders(hidden)).toBe(`[::]:5000: owner unknown (${hidden.ownerUnknown})`);
   expect(formatEndpoint('::1', 80)).toBe('[::1]:80');
 });
+
+test('a holder whose name and command could not be read says so in the table and phrases', () => {
+  const unnamed: ListenerSocket = {
+    ...gunicorn,
+    processes: [
+      { pid: 7, ppid: null, name: '', command: '', startedAt: null },
+      { pid: 8, ppid: 7, name: '', command: '', startedAt: null },
+    ],
+  };
+  expect(renderListenerTable([unnamed], { now }).split('\n')[1]).toBe(
+    '0.0.0.0:5000  IPv4    41001   7,8   unreadable  unknown  (command unreadable)',
+  );
+  expect(describeSocketHolders(unnamed)).toBe(
+    '0.0.0.0:5000 held by pid 7 (name unreadable) and 1 more process',
+  );
+});

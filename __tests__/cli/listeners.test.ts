@@ -1,6 +1,7 @@
-/** `listeners` on real listeners: the table, JSON, and --expect over sockets (not rows or pids). */
+/** `listeners` on real listeners: the table, JSON, and --expect over listeners (not sockets, rows or pids). */
 import { cleanupProcesses, freePort } from '../helpers/procs.js';
 import { main } from '../../src/cli/main.js';
+import type { NumberedSocket } from '../../src/checklist/listener-count.js';
 import type { ListenerSocket } from '../../src/platform/types.js';
 import { captureIO } from '../fixtures/linux/cli-io.js';
 import { removeAppDir, spawnGunicorn } from '../fixtures/linux/servers.js';
@@ -15,15 +16,16 @@ async function run(argv: string[], isTTY = false) {
   return { code, out: io.out(), err: io.err() };
 }
 
-test('two gunicorn --reuse-port servers on one port: 2 sockets, --expect 1 fails naming both masters', async () => {
+test('two gunicorn --reuse-port servers on one port: 2 listeners, --expect 1 fails naming both masters', async () => {
   const port = await freePort();
   const a = await spawnGunicorn(port, 2, ['--reuse-port']);
   const b = await spawnGunicorn(port, 2, ['--reuse-port']);
 
   const json = await run(['listeners', '--port', String(port), '--json', '--expect', '2']);
   expect(json.code).toBe(0);
-  const sockets = JSON.parse(json.out) as ListenerSocket[];
+  const sockets = JSON.parse(json.out) as NumberedSocket[];
   expect(sockets).toHaveLength(2);
+  expect(sockets.map((s) => s.listener).sort()).toEqual([1, 2]);
   expect(ourPidSets(sockets)).toEqual(
     ourPidSets(
       [a, b].map(
@@ -49,11 +51,13 @@ test('two gunicorn --reuse-port servers on one port: 2 sockets, --expect 1 fails
   }
   const stderr = table.err.trimEnd();
   expect(stderr.split('\n')).toHaveLength(1);
-  expect(stderr).toMatch(
-    new RegExp(`^2 sockets listen on port ${port} \\(expected at most 1\\): `),
-  );
-  for (const g of [a, b]) expect(stderr).toContain(`pid ${g.pid} (`);
-  expect(stderr).toContain('and 2 more processes');
+  expect(stderr).toMatch(new RegExp(`^2 listeners on port ${port} \\(expected at most 1\\): `));
+  // One phrase per server: the master named, its workers counted.
+  for (const g of [a, b])
+    expect(stderr).toMatch(
+      new RegExp(`pid ${g.pid} \\([^;]*\\) and 2 workers on 0\\.0\\.0\\.0:${port}`),
+    );
+  expect(stderr.split('; ')).toHaveLength(2);
 });
 
 test('gunicorn -w 3: one shared socket counts once, so --expect 1 passes', async () => {
@@ -61,8 +65,9 @@ test('gunicorn -w 3: one shared socket counts once, so --expect 1 passes', async
   const server = await spawnGunicorn(port, 3);
   const result = await run(['listeners', '--port', String(port), '--json']);
   expect(result).toMatchObject({ code: 0, err: '' });
-  const sockets = JSON.parse(result.out) as ListenerSocket[];
+  const sockets = JSON.parse(result.out) as NumberedSocket[];
   expect(sockets).toHaveLength(1);
+  expect(sockets[0]!.listener).toBe(1);
   expect(sockets[0]!.processes.map((p) => p.pid).sort()).toEqual(
     [server.pid, ...server.workerPids].sort(),
   );

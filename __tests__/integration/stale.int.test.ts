@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { currentPlatform } from '../../src/platform/index.js';
+import { removeAppDir, spawnGunicorn } from '../fixtures/linux/servers.js';
 import { freePort, spawnTracked, PYTHON } from '../helpers/procs.js';
 import {
   APPS,
@@ -17,6 +18,7 @@ import {
 } from './run-helpers.js';
 
 checkAndCleanUpAfterEach();
+afterAll(removeAppDir);
 
 const byNumber = (a: number, b: number) => a - b;
 
@@ -124,8 +126,29 @@ test('on-conflict ignore: the new backend cannot bind and fails fast; teardown d
   expect(ready.details).toContain('Address already in use');
   const teardown = item(report, 'teardown');
   expect(teardown.summary).toBe(
-    `nothing left to stop: the backend had already exited (exit code 1); port ${port} is still held by pid ${stale.pid} (${PYTHON} -u flask_app.py), which held it before the run (on-conflict: ignore)`,
+    `nothing left to stop: the backend had already exited (exit code 1); port ${port} is still held by pid ${stale.pid} (${PYTHON} -u flask_app.py) on 127.0.0.1:${port}, which held it before the run (on-conflict: ignore)`,
   );
   expect(teardown.diagnosis).toBeUndefined();
+  expect(await isRunning(stale.pid)).toBe(true);
+});
+
+test('a stale gunicorn -w 2 holds the port: one paragraph names its master and counts its workers', async () => {
+  const port = await freePort();
+  const stale = await spawnGunicorn(port, 2);
+
+  const { code, report } = await runCheck(args(port));
+
+  expect(code).toBe(1);
+  const portFree = item(report, 'port-free');
+  expect(portFree.status).toBe('fail');
+  const diagnosis = portFree.diagnosis ?? '';
+  // One server, one paragraph: not a "stale server" per process.
+  expect(diagnosis.match(/is a stale server/g)).toHaveLength(1);
+  expect(diagnosis).toMatch(
+    new RegExp(
+      `^pid ${stale.pid} \\([^)]*gunicorn[^)]*\\) and 2 workers on 0\\.0\\.0\\.0:${port}, started .* is a stale server from an earlier run`,
+    ),
+  );
+  for (const worker of stale.workerPids) expect(diagnosis).not.toContain(`pid ${worker} `);
   expect(await isRunning(stale.pid)).toBe(true);
 });

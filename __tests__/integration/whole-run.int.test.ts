@@ -67,7 +67,9 @@ test('a second server that binds after single-listener passed (during the checks
   );
   expect(single.details).toHaveLength(2);
   for (const line of single.details)
-    expect(line).toMatch(/^127\.0\.0\.1: pid \d+ \(.*reuseport_app\.py\) \(ours, appeared at \+/);
+    expect(line).toMatch(
+      /^pid \d+ \(.*reuseport_app\.py\) on 127\.0\.0\.1:\d+ \(ours, appeared at \+/,
+    );
   expect(single.diagnosis).toMatch(/SO_REUSEPORT/);
   const endpoint = item(report, 'endpoint:GET /api/route');
   expect(endpoint.summary).toMatch(/^flapping: .* — 2 servers listened on the port meanwhile$/);

@@ -249,4 +249,20 @@ describe('renderSummary', () => {
         .endsWith('Left out: everything below this point. report.json holds the whole result.'),
     ).toBe(true);
   });
+
+  test('a holder whose name could not be read is named so, never an empty cell or a bare comma', async () => {
+    const result = passingRun();
+    const unnamed = { pid: 7, ppid: null, name: '', command: '', startedAt: null };
+    result.services[0]!.listeners = [
+      {
+        address: '::',
+        port: 5000,
+        family: 'IPv6',
+        socketId: '9',
+        processes: [unnamed, { ...unnamed, pid: 8 }],
+      },
+    ];
+    const listeners = tables(await parseMarkdown(renderSummary(result)))[1];
+    expect(listeners![1]).toEqual(['[::]:5000', 'IPv6', '7, 8', 'name unreadable', '—', '—']);
+  });
 });

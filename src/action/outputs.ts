@@ -1,4 +1,5 @@
 /** The action's outputs (SPEC §6), derived from the run; action.yml maps each of them. */
+import { numberListeners } from '../checklist/listener-count.js';
 import type { RunOutcome } from '../run-and-report.js';
 
 export const OUTPUT_NAMES = [
@@ -16,7 +17,8 @@ export type OutputName = (typeof OUTPUT_NAMES)[number];
 /**
  * With one service, ids, pids and paths are plain values; with several, failed items are
  * `<service>/<id>`, pids and log paths are comma-separated in service order, and `listeners`
- * is an object keyed by service name.
+ * is an object keyed by service name. Each socket of `listeners` carries `listener`, the number
+ * of the listener (server) it belongs to, as in `listeners --json`.
  */
 export function actionOutputs({
   result,
@@ -28,8 +30,8 @@ export function actionOutputs({
     s.items.filter((i) => i.status === 'fail').map((i) => (several ? `${s.name}/${i.id}` : i.id)),
   );
   const listeners = several
-    ? Object.fromEntries(result.services.map((s) => [s.name, s.listeners]))
-    : (result.services[0]?.listeners ?? []);
+    ? Object.fromEntries(result.services.map((s) => [s.name, numberListeners(s.listeners)]))
+    : numberListeners(result.services[0]?.listeners ?? []);
   return {
     result: result.result,
     'failed-items': failed.join(','),

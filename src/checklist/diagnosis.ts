@@ -1,15 +1,41 @@
 /**
  * Likely cause and fix for a failing listener item, in plain sentences, from what was measured
- * (SPEC §3.1).
+ * (README, "The checklist"). Holders are described per listener (one server: a gunicorn
+ * master and its workers, one process on `0.0.0.0` + `[::]`), never per process.
  */
 import { knownSystemHolder } from '../platform/darwin/known-holders.js';
-import type { ListenerSocket, ProcessInfo } from '../platform/types.js';
-import { describeProcess } from '../process/describe.js';
+import type { Family, ListenerSocket, ProcessInfo } from '../platform/types.js';
+import { describeHolders } from '../process/describe.js';
+import { descendants, topmost } from '../process/tree.js';
 import { formatAge } from '../report/age.js';
+import { formatEndpoint } from '../report/listener-table.js';
+import { groupListeners } from './listener-count.js';
 import type { ServiceRun } from './service-run.js';
 
 /** A holder younger than this may belong to a concurrent run, not a forgotten one. */
 const RECENT_MS = 60_000;
+/** At most this many listeners or survivors are described one by one. */
+const MAX_DESCRIBED = 3;
+
+/**
+ * One phrase per listener, in the order of groupListeners: `pid 10599 (gunicorn -w 2 app:app)
+ * and 2 workers on 0.0.0.0:5000`; a socket whose holder could not be read says why:
+ * `[::]:5000: owner unknown (permission denied …)`.
+ */
+export function describeListeners(sockets: ListenerSocket[]): string[] {
+  return groupListeners(sockets).map(describeListener);
+}
+
+/** One listener (one group of `groupListeners`): its holders and where it listens. */
+export function describeListener(listener: ListenerSocket[]): string {
+  const where = [...new Set(listener.map((s) => formatEndpoint(s.address, s.port)))].join(' and ');
+  const processes = listener.flatMap((s) => s.processes);
+  if (processes.length === 0) {
+    const reasons = [...new Set(listener.map((s) => s.ownerUnknown ?? 'not readable'))];
+    return `${where}: owner unknown (${reasons.join('; ')})`;
+  }
+  return `${describeHolders(processes)} on ${where}`;
+}
 
 /** Why the port holds more (or other) listeners than it should. */
 export function diagnoseHolders(
@@ -17,44 +43,62 @@ export function diagnoseHolders(
   service: ServiceRun,
 ): string | undefined {
   const { port } = service.config;
-  const holders = uniqueHolders(sockets);
+  const listeners = groupListeners(sockets);
   const sentences: string[] = [];
 
-  for (const p of holders) {
+  for (const p of uniqueHolders(sockets)) {
     const system = knownSystemHolder(p, port);
     if (system) sentences.push(system);
   }
 
-  const stale = holders.filter(
-    (p) =>
-      p.startedAt !== null &&
-      new Date(p.startedAt) < service.env.startedAtWall &&
-      !isOurs(p, service),
-  );
-  for (const p of stale.slice(0, 3)) {
-    const age = service.env.startedAtWall.getTime() - Date.parse(p.startedAt!);
-    const concurrent =
-      age < RECENT_MS ? `, or the server of another run using port ${port} right now` : '';
+  if (service.attach) {
+    // The attached server was started elsewhere on purpose: none of them is "stale", and
+    // on-conflict (or `free --kill`) would stop the server under test too.
+    if (listeners.length > 1) {
+      sentences.push(
+        `${listeners.length} servers listen on port ${port}: ${listeners.map(describeListener).join('; ')}. In attach mode every one of them was started outside this run; stop the ones that should not be there, or move them to another port.`,
+      );
+    }
+  } else {
+    const stale = listeners.flatMap((listener) => {
+      const holders = uniqueHolders(listener);
+      const started = startOf(holders);
+      const ours = holders.some((p) => service.tree.has(p.pid));
+      return started !== null && started < service.env.startedAtWall && !ours
+        ? [{ listener, started }]
+        : [];
+    });
+    for (const { listener, started } of stale.slice(0, MAX_DESCRIBED)) {
+      const age = service.env.startedAtWall.getTime() - started.getTime();
+      const concurrent =
+        age < RECENT_MS ? `, or the server of another run using port ${port} right now` : '';
+      sentences.push(
+        `${describeListener(listener)}, started ${formatAge(started.toISOString())}, is a stale server from an earlier run${concurrent}; stop it if it is yours (\`single-listener-check free --port ${port} --kill\`) or set \`on-conflict: kill\`${concurrent ? ', and give concurrent runs their own ports' : ''}.`,
+      );
+    }
+    if (stale.length > MAX_DESCRIBED)
+      sentences.push(`${stale.length - MAX_DESCRIBED} more stale server(s) hold the port.`);
+  }
+
+  // Several sockets on one address are only a problem when different servers hold them.
+  const listenerOf = new Map<ListenerSocket, number>();
+  listeners.forEach((l, i) => l.forEach((s) => listenerOf.set(s, i)));
+  const listenersByAddress = new Map<string, Set<number>>();
+  for (const s of sockets) {
+    const key = `${s.family} ${s.address}`;
+    const set = listenersByAddress.get(key) ?? new Set<number>();
+    set.add(listenerOf.get(s)!);
+    listenersByAddress.set(key, set);
+  }
+  if ([...listenersByAddress.values()].some((set) => set.size > 1)) {
     sentences.push(
-      `${describeProcess(p)}, started ${formatAge(p.startedAt!)}, is a stale server from an earlier run${concurrent}; stop it if it is yours (\`single-listener-check free --port ${port} --kill\`) or set \`on-conflict: kill\`${concurrent ? ', and give concurrent runs their own ports' : ''}.`,
+      'Several servers are bound to the same address: they were bound with SO_REUSEPORT (or SO_REUSEADDR on Windows), and the kernel spreads connections between them — this is the intermittent 404.',
     );
   }
 
-  const byAddress = new Map<string, number>();
-  for (const s of sockets)
-    byAddress.set(`${s.family} ${s.address}`, (byAddress.get(`${s.family} ${s.address}`) ?? 0) + 1);
-  if ([...byAddress.values()].some((n) => n > 1)) {
-    sentences.push(
-      'Several sockets are bound to the same address: they were bound with SO_REUSEPORT (or SO_REUSEADDR on Windows), and the kernel spreads connections between them — this is the intermittent 404.',
-    );
-  }
-
-  const v4 = sockets.filter((s) => s.family === 'IPv4');
-  const v6 = sockets.filter((s) => s.family === 'IPv6');
-  const pidsOf = (list: ListenerSocket[]) =>
-    new Set(list.flatMap((s) => s.processes.map((p) => p.pid)));
-  const v4Pids = pidsOf(v4);
-  if (v4.length > 0 && v6.length > 0 && [...pidsOf(v6)].every((pid) => !v4Pids.has(pid))) {
+  const families = listeners.map((l) => new Set(l.map((s) => s.family)));
+  const only = (family: Family) => families.some((f) => f.size === 1 && f.has(family));
+  if (only('IPv4') && only('IPv6')) {
     sentences.push(
       'An IPv4 and an IPv6 socket are held by different processes: `localhost` reaches `::1` first in Node 17+ and `127.0.0.1` in curl, so clients see different servers.',
     );
@@ -63,19 +107,24 @@ export function diagnoseHolders(
   return sentences.length > 0 ? sentences.join(' ') : undefined;
 }
 
-/** Names survivors of teardown and, for those that left the backend's tree, their parent chain. */
+/** Names survivors of teardown per server (a master and its workers once), with their parent chain. */
 export async function diagnoseSurvivors(
   service: ServiceRun,
   survivors: ProcessInfo[],
 ): Promise<string | undefined> {
   if (survivors.length === 0) return undefined;
+  const unique = [...new Map(survivors.map((p) => [p.pid, p])).values()];
+  const servers = topmost(unique);
   const sentences: string[] = [];
-  for (const p of survivors.slice(0, 3)) {
-    const chain = await parentChain(service, p);
+  for (const top of servers.slice(0, MAX_DESCRIBED)) {
+    const chain = await parentChain(service, top);
+    const server = describeHolders([top, ...descendants(unique, top)]);
     sentences.push(
-      `${describeProcess(p)} survived teardown; parent chain: ${chain}. It left the backend's process group (daemonized, e.g. \`-D\`/\`--daemon\`, \`nohup … &\`, \`setsid\`): keep the server in the foreground so it can be stopped, and free the port now with \`single-listener-check free --port ${service.config.port} --kill\`.`,
+      `${server} survived teardown; parent chain: ${chain}. It left the backend's process group (daemonized: e.g. gunicorn \`--daemon\`/\`-D\`, \`setsid\`, \`nohup … &\`, a trailing \`&\` as in \`python -m http.server &\`): keep the server in the foreground so it can be stopped, and free the port now with \`single-listener-check free --port ${service.config.port} --kill\`.`,
     );
   }
+  if (servers.length > MAX_DESCRIBED)
+    sentences.push(`${servers.length - MAX_DESCRIBED} more process(es) survived.`);
   return sentences.join(' ');
 }
 
@@ -84,7 +133,7 @@ async function parentChain(service: ServiceRun, p: ProcessInfo): Promise<string>
   let ppid = p.ppid;
   for (let hops = 0; ppid !== null && ppid > 0 && hops < 16; hops++) {
     const parent = await service.env.platform.getProcess(ppid);
-    chain.push(parent ? `${parent.pid} (${parent.name})` : `${ppid}`);
+    chain.push(parent ? `${parent.pid} (${parent.name || 'name unreadable'})` : `${ppid}`);
     if (!parent || ppid === 1) break;
     ppid = parent.ppid;
   }
@@ -97,6 +146,8 @@ export function uniqueHolders(sockets: ListenerSocket[]): ProcessInfo[] {
   return [...byPid.values()];
 }
 
-function isOurs(p: ProcessInfo, service: ServiceRun): boolean {
-  return service.tree.has(p.pid);
+/** When a server started: its earliest known holder start (the master, before its workers). */
+function startOf(holders: ProcessInfo[]): Date | null {
+  const starts = holders.flatMap((p) => (p.startedAt === null ? [] : [Date.parse(p.startedAt)]));
+  return starts.length === 0 ? null : new Date(Math.min(...starts));
 }

@@ -6,10 +6,24 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { DEFAULT_FORBID_LOG } from '../config/types.js';
 
 const TAIL_LINES = 50;
 /** A "line" longer than this is split: a backend printing without newlines must not grow memory. */
 const MAX_LINE_CHARS = 64 * 1024;
+
+const DEFAULT_SOURCES = new Set(DEFAULT_FORBID_LOG.map((source) => new RegExp(source).source));
+
+/**
+ * The default forbid-log patterns ignore case (docs/configuration.md, "Log patterns"): Node 20's
+ * RegExp has no inline `(?i)`, so the flag is added here, to the defaults only — a pattern the
+ * user writes is matched as written.
+ */
+export function forbidPattern(re: RegExp): RegExp {
+  return DEFAULT_SOURCES.has(re.source) && !re.flags.includes('i')
+    ? new RegExp(re.source, `${re.flags}i`)
+    : re;
+}
 
 export interface LogCaptureOptions {
   /** Where to write the redacted copy; null when the backend's own output file is the log. */
@@ -31,10 +45,12 @@ export class LogCapture {
   readonly expectCounts: number[];
   readonly forbidHits: (string | null)[];
   private closed: Promise<void> | null = null;
+  private readonly forbid: RegExp[];
 
   constructor(private readonly opts: LogCaptureOptions) {
     this.file = opts.logPath === null ? null : createWriteStream(opts.logPath);
     this.expectCounts = opts.expect.map(() => 0);
+    this.forbid = opts.forbid.map(forbidPattern);
     this.forbidHits = opts.forbid.map(() => null);
   }
 
@@ -60,7 +76,7 @@ export class LogCapture {
     this.opts.expect.forEach((re, i) => {
       if (re.test(line)) this.expectCounts[i]! += 1;
     });
-    this.opts.forbid.forEach((re, i) => {
+    this.forbid.forEach((re, i) => {
       if (this.forbidHits[i] === null && re.test(line)) this.forbidHits[i] = line;
     });
     this.opts.onLine?.(line);

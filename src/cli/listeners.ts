@@ -1,6 +1,8 @@
 /** `listeners --port N [--json] [--expect N]`: who listens on a port (SPEC §7). */
+import { describeListeners } from '../checklist/diagnosis.js';
+import { groupListeners, numberListeners } from '../checklist/listener-count.js';
 import { currentPlatform } from '../platform/index.js';
-import { describeSocketHolders, renderListenerTable } from '../report/listener-table.js';
+import { renderListenerTable } from '../report/listener-table.js';
 import { defineCommand, parseInteger, portFlag } from './args.js';
 
 /** Long commands are cut on a terminal only: piped output keeps them whole. */
@@ -8,7 +10,7 @@ const TTY_COMMAND_LENGTH = 60;
 
 export const listenersCommand = defineCommand({
   summary:
-    'Who listens on a port: one row per socket (address, family, socket, pids, process, start time, command). Exits 1 when more sockets than --expect listen.',
+    'Who listens on a port: one row per socket (address, family, socket, pids, process, start time, command). Exits 1 when more listeners than --expect listen: a listener is one server, the sockets its processes hold (one process on 0.0.0.0 and [::], or a master and its workers, is one listener).',
   usage: 'single-listener-check listeners --port N [--json] [--expect N]',
   flags: [
     {
@@ -22,14 +24,15 @@ export const listenersCommand = defineCommand({
       name: 'json',
       type: 'boolean',
       default: 'off',
-      description: 'print the sockets as a JSON array',
+      description:
+        'print the sockets as a JSON array; each carries `listener`, the number of the listener it belongs to',
     },
     {
       name: 'expect',
       type: 'string',
       value: 'N',
       default: '1',
-      description: 'exit 1 when more than N sockets listen',
+      description: 'exit 1 when more than N listeners listen',
     },
   ],
   async action(values, io) {
@@ -38,18 +41,18 @@ export const listenersCommand = defineCommand({
       typeof values.expect === 'string' ? parseInteger(values.expect, '--expect', 0) : 1;
     const sockets = await currentPlatform().listListeners(port);
     if (values.json === true) {
-      io.stdout(`${JSON.stringify(sockets, null, 2)}\n`);
+      io.stdout(`${JSON.stringify(numberListeners(sockets), null, 2)}\n`);
     } else if (sockets.length === 0) {
       io.stdout(`nothing listens on port ${port}\n`);
     } else {
       const maxCommandLength = io.isTTY ? TTY_COMMAND_LENGTH : undefined;
       io.stdout(`${renderListenerTable(sockets, { maxCommandLength })}\n`);
     }
-    // Sockets, not rows: a socket shared by several processes counts once.
-    const count = new Set(sockets.map((s) => s.socketId)).size;
+    // Listeners, not sockets or rows: one server's sockets count once, as in `run`.
+    const count = groupListeners(sockets).length;
     if (count <= expected) return 0;
     io.stderr(
-      `${count} sockets listen on port ${port} (expected at most ${expected}): ${sockets.map(describeSocketHolders).join('; ')}\n`,
+      `${count} listeners on port ${port} (expected at most ${expected}): ${describeListeners(sockets).join('; ')}\n`,
     );
     return 1;
   },

@@ -153,7 +153,7 @@ export const SETTINGS: readonly Setting[] = [
     input: 'max-listeners',
     flag: '--max-listeners',
     arg: 'N',
-    help: 'most listening sockets allowed on the port',
+    help: 'most listeners (servers) allowed on the port',
     default: '1',
   },
   {
@@ -188,7 +188,8 @@ export const SETTINGS: readonly Setting[] = [
     arg: 'RE',
     repeatable: true,
     help: 'regular expression the backend log must not match (repeatable)',
-    default: 'tracebacks, EADDRINUSE, "Address already in use"',
+    default:
+      'Python tracebacks and bind errors ("Address already in use", "Connection in use", EADDRINUSE, BindException, Windows 10048), ignoring case',
   },
   {
     key: 'stopTimeout',

@@ -74,8 +74,24 @@ export interface Config {
   configPath: string | null;
 }
 
+/**
+ * The default `forbid-log` patterns: Python tracebacks and the common bind errors
+ * (docs/configuration.md, "Log patterns"). The log capture matches these ignoring case
+ * (`Address already in use` is `address already in use` in uvicorn); patterns the user writes
+ * are matched as written.
+ */
 export const DEFAULT_FORBID_LOG = [
   'Traceback \\(most recent call last\\)',
+  // Werkzeug, uvicorn, Go, Ruby/Puma, Java's message, Linux errno 98 anywhere.
   'Address already in use',
+  // gunicorn: `[ERROR] Connection in use: ('127.0.0.1', 5000)`.
+  'Connection in use',
+  // Node (`listen EADDRINUSE`), Ruby (`Errno::EADDRINUSE`), Windows' WSAEADDRINUSE.
   'EADDRINUSE',
+  // Java: `java.net.BindException`.
+  'BindException',
+  // Windows and .NET: the message of WSAEADDRINUSE, and its code 10048 where it is an error
+  // code (`[WinError 10048]`, `SocketException (10048)`), not any number 10048 (a port, a size).
+  'Only one usage of each socket address',
+  '(?:WinError|SocketException|errno|error)\\W{0,3}10048\\b',
 ];

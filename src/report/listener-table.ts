@@ -36,7 +36,10 @@ function socketRow(
       oneLine(socket.ownerUnknown ?? 'owner unknown', maxCommandLength),
     ];
   }
-  const names = [...new Set(socket.processes.map((p) => oneLine(p.name, undefined)))];
+  // A holder whose name could not be read says so: never an empty cell or a bare comma.
+  const names = [
+    ...new Set(socket.processes.map((p) => oneLine(p.name, undefined) || 'unreadable')),
+  ];
   const started =
     main.startedAt === null ? 'unknown' : `${formatAge(main.startedAt, now)} (${main.startedAt})`;
   return [
@@ -44,7 +47,7 @@ function socketRow(
     socket.processes.map((p) => p.pid).join(','),
     names.join(','),
     started,
-    oneLine(main.command || main.name, maxCommandLength),
+    oneLine(main.command || main.name, maxCommandLength) || '(command unreadable)',
   ];
 }
 

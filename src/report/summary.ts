@@ -155,7 +155,8 @@ function listenerTable(sockets: readonly ListenerSocket[]): string {
           '—',
         s.ownerUnknown
           ? cell(`unknown: ${s.ownerUnknown}`)
-          : cell(distinct(s.processes.map((p) => p.name)).join(', ')) || '—',
+          : cell(distinct(s.processes.map((p) => p.name.trim() || 'name unreadable')).join(', ')) ||
+            '—',
         distinct(s.processes.map((p) => p.command))
           .map(cell)
           .join('<br>') || '—',

@@ -10,7 +10,7 @@ import { stopProcessTree } from '../../process/stop.js';
 import type { ListenerSocket } from '../../platform/types.js';
 import { describeProcess } from '../../process/describe.js';
 import { describeExit } from '../backend.js';
-import { diagnoseSurvivors } from '../diagnosis.js';
+import { describeListeners, diagnoseSurvivors } from '../diagnosis.js';
 import { ATTACH_SKIP, fail, pass, skip, warn, type ChecklistItem } from '../item.js';
 import { saveKeptBackend } from '../kept-backends.js';
 import { teardownGrace } from '../teardown-grace.js';
@@ -117,7 +117,7 @@ export const teardown: ChecklistItem = {
       `read back after the last process of the run was gone: no listener of the run on port ${port}`,
     ];
     if (others.length > 0) {
-      const holders = others.flatMap((s) => s.processes).map(describeProcess);
+      const holders = describeListeners(others);
       return warn(
         `${what}; port ${port} is still held by ${holders.join('; ')}, which held it before the run (on-conflict: ignore)`,
         { details, listeners: others },

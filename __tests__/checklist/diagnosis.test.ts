@@ -1,0 +1,230 @@
+/**
+ * The diagnosis of failing listener items, on fixed sockets: one phrase per listener (a master
+ * and its workers are one server), no stale-server advice in attach mode, no empty names, and a
+ * daemonize hint that names the flags that really daemonize.
+ */
+import { fakePlatform } from '../helpers/fake-platform.js';
+import {
+  describeListeners,
+  diagnoseHolders,
+  diagnoseSurvivors,
+} from '../../src/checklist/diagnosis.js';
+import { ServiceRun, type RunEnvironment } from '../../src/checklist/service-run.js';
+import { DEFAULT_FORBID_LOG, type ServiceConfig } from '../../src/config/types.js';
+import type { Family, ListenerSocket, Platform, ProcessInfo } from '../../src/platform/types.js';
+
+const RUN_START = new Date('2025-06-01T12:00:00.000Z');
+const TWO_HOURS_BEFORE = '2025-06-01T10:00:00.000Z';
+const GUNICORN = '/usr/bin/python3 /usr/bin/gunicorn -w 2 -b 0.0.0.0:5000 app:app';
+
+function proc(pid: number, ppid: number, command: string, extra: Partial<ProcessInfo> = {}) {
+  return {
+    pid,
+    ppid,
+    name: command.split(' ')[0]!.split('/').pop()!,
+    command,
+    startedAt: TWO_HOURS_BEFORE,
+    ...extra,
+  } satisfies ProcessInfo;
+}
+
+let nextId = 1;
+function socket(address: string, family: Family, processes: ProcessInfo[]): ListenerSocket {
+  return { address, port: 5000, family, socketId: String(nextId++), processes };
+}
+
+const master = proc(100, 1, GUNICORN);
+const workers = [proc(101, 100, GUNICORN), proc(102, 100, GUNICORN)];
+
+/** A ServiceRun on port 5000 started at RUN_START; `ours` are pids of the backend's tree. */
+function service(opts: { attach?: boolean; ours?: ProcessInfo[]; known?: ProcessInfo[] } = {}) {
+  const known = new Map((opts.known ?? []).map((p) => [p.pid, p]));
+  const platform: Platform = fakePlatform({
+    listListeners: () => Promise.resolve([]),
+    getProcess: (pid) => Promise.resolve(known.get(pid) ?? null),
+    listProcesses: () => Promise.resolve([...known.values()]),
+  });
+  const config: ServiceConfig = {
+    name: 'backend',
+    start: opts.attach ? '' : 'gunicorn app:app',
+    cwd: '/tmp',
+    port: 5000,
+    env: {},
+    readyTimeoutMs: 10_000,
+    waitOn: [],
+    health: null,
+    baseUrl: null,
+    endpoints: [],
+    probes: 3,
+    maxListeners: 1,
+    onConflict: 'fail',
+    clearBytecode: false,
+    expectLog: [],
+    forbidLog: DEFAULT_FORBID_LOG,
+    stopTimeoutMs: 10_000,
+    keepRunning: false,
+  };
+  const env: RunEnvironment = {
+    platform,
+    reportDir: '/nonexistent',
+    redact: (text) => text,
+    redactsLogs: false,
+    progress: () => undefined,
+    logLine: () => undefined,
+    startedAtMs: 0,
+    startedAtWall: RUN_START,
+    escalate: new AbortController().signal,
+    signal: new AbortController().signal,
+  };
+  const run = new ServiceRun(config, env);
+  for (const p of opts.ours ?? []) run.tree.set(p.pid, p);
+  return run;
+}
+
+const count = (text: string | undefined, what: string) => (text ?? '').split(what).length - 1;
+
+describe('describeListeners: one phrase per listener', () => {
+  test('a gunicorn master and its workers on 0.0.0.0 and [::] are one server', () => {
+    const all = [master, ...workers];
+    expect(describeListeners([socket('0.0.0.0', 'IPv4', all), socket('::', 'IPv6', all)])).toEqual([
+      `pid 100 (${GUNICORN}) and 2 workers on 0.0.0.0:5000 and [::]:5000`,
+    ]);
+  });
+
+  test('two servers are two phrases; an unreadable socket says why', () => {
+    const other = proc(200, 1, 'python3 old.py');
+    const hidden: ListenerSocket = {
+      ...socket('::', 'IPv6', []),
+      ownerUnknown: 'no readable process holds socket inode 52001 (permission denied for pids 1)',
+    };
+    expect(
+      describeListeners([
+        socket('0.0.0.0', 'IPv4', [master]),
+        socket('0.0.0.0', 'IPv4', [other]),
+        hidden,
+      ]),
+    ).toEqual([
+      `pid 100 (${GUNICORN}) on 0.0.0.0:5000`,
+      'pid 200 (python3 old.py) on 0.0.0.0:5000',
+      '[::]:5000: owner unknown (no readable process holds socket inode 52001 (permission denied for pids 1))',
+    ]);
+  });
+
+  test('a holder whose name and command are unreadable is never an empty name', () => {
+    const blank = proc(7, 1, '', { name: '' });
+    expect(describeListeners([socket('127.0.0.1', 'IPv4', [blank])])).toEqual([
+      'pid 7 (name unreadable) on 127.0.0.1:5000',
+    ]);
+  });
+});
+
+describe('diagnoseHolders', () => {
+  test('a stale gunicorn master and its workers: one paragraph, the master named once, workers counted', () => {
+    const all = [master, ...workers];
+    const text = diagnoseHolders([socket('0.0.0.0', 'IPv4', all)], service());
+    expect(count(text, 'is a stale server')).toBe(1);
+    expect(text).toContain(`pid 100 (${GUNICORN}) and 2 workers on 0.0.0.0:5000, started `);
+    expect(text).not.toContain('pid 101');
+    expect(text).not.toContain('pid 102');
+    expect(text).toContain('`on-conflict: kill`');
+  });
+
+  test('one stale server per listener, distinct pids counted once whatever the sockets', () => {
+    const all = [master, ...workers];
+    const other = proc(300, 1, 'python3 main.py');
+    const text = diagnoseHolders(
+      [
+        socket('0.0.0.0', 'IPv4', all),
+        socket('::', 'IPv6', all),
+        socket('127.0.0.1', 'IPv4', [other]),
+      ],
+      service(),
+    );
+    expect(count(text, 'is a stale server')).toBe(2);
+    expect(count(text, 'pid 100 (')).toBe(1);
+    expect(text).toContain('and 2 workers on 0.0.0.0:5000 and [::]:5000');
+    expect(text).toContain('pid 300 (python3 main.py) on 127.0.0.1:5000');
+  });
+
+  test('our own server is never stale', () => {
+    const ours = proc(400, 1, 'python3 app.py', { startedAt: '2025-06-01T11:59:00.000Z' });
+    const stale = proc(300, 1, 'python3 main.py');
+    const text = diagnoseHolders(
+      [socket('0.0.0.0', 'IPv4', [ours]), socket('0.0.0.0', 'IPv4', [stale])],
+      service({ ours: [ours] }),
+    );
+    expect(count(text, 'is a stale server')).toBe(1);
+    expect(text).not.toContain('pid 400');
+  });
+
+  test('attach mode: the attached server is never called stale, and on-conflict kill is never advised', () => {
+    const other = proc(300, 1, 'python3 main.py');
+    const one = diagnoseHolders(
+      [socket('0.0.0.0', 'IPv4', [master, ...workers])],
+      service({ attach: true }),
+    );
+    expect(one).toBeUndefined();
+    const two = diagnoseHolders(
+      [socket('0.0.0.0', 'IPv4', [master, ...workers]), socket('::', 'IPv6', [other])],
+      service({ attach: true }),
+    );
+    expect(two).not.toMatch(/stale/);
+    expect(two).not.toMatch(/on-conflict/);
+    expect(two).not.toMatch(/--kill/);
+    expect(two).toContain(
+      `2 servers listen on port 5000: pid 100 (${GUNICORN}) and 2 workers on 0.0.0.0:5000; pid 300 (python3 main.py) on [::]:5000. In attach mode`,
+    );
+    // The measured facts still apply.
+    expect(two).toContain('`localhost` reaches `::1` first');
+  });
+
+  test('same-address sockets of one server are no SO_REUSEPORT warning; of two servers they are', () => {
+    const ours = [proc(500, 1, 'nginx: master process'), proc(501, 500, 'nginx: worker process')];
+    const oneServer = [
+      socket('0.0.0.0', 'IPv4', [ours[0]!, ours[1]!]),
+      socket('0.0.0.0', 'IPv4', [ours[0]!]),
+    ];
+    expect(diagnoseHolders(oneServer, service({ ours }))).toBeUndefined();
+    const twoServers = [
+      socket('0.0.0.0', 'IPv4', [ours[0]!]),
+      socket('0.0.0.0', 'IPv4', [proc(600, 1, 'python3 old.py')]),
+    ];
+    expect(diagnoseHolders(twoServers, service({ ours }))).toMatch(
+      /SO_REUSEPORT.*intermittent 404/,
+    );
+  });
+
+  test('127.0.0.1 + [::1] of one process is no localhost split; held by two processes it is', () => {
+    const ours = [proc(700, 1, 'nginx: master process')];
+    const one = [socket('127.0.0.1', 'IPv4', ours), socket('::1', 'IPv6', ours)];
+    expect(diagnoseHolders(one, service({ ours }))).toBeUndefined();
+    const split = [
+      socket('127.0.0.1', 'IPv4', ours),
+      socket('::1', 'IPv6', [proc(701, 1, 'node old.js')]),
+    ];
+    expect(diagnoseHolders(split, service({ ours }))).toMatch(/`localhost` reaches `::1` first/);
+  });
+});
+
+describe('diagnoseSurvivors', () => {
+  test('a daemonized master and worker: one sentence, the hint names flags that daemonize', async () => {
+    const daemon = proc(800, 1, 'gunicorn --daemon app:app');
+    const worker = proc(801, 800, 'gunicorn --daemon app:app');
+    const init = proc(1, 0, '/sbin/init', { ppid: null });
+    const text = await diagnoseSurvivors(service({ known: [init] }), [daemon, worker]);
+    expect(count(text, 'survived teardown')).toBe(1);
+    expect(text).toMatch(
+      /^pid 800 \(gunicorn --daemon app:app\) and 1 worker survived teardown; parent chain: 800 ← 1 \(init\)\./,
+    );
+    expect(text).toContain('gunicorn `--daemon`/`-D`');
+    expect(text).toContain('`setsid`');
+    expect(text).toContain('`python -m http.server &`');
+    // lighttpd's -D keeps it in the foreground: it is no daemonize flag.
+    expect(text).not.toMatch(/lighttpd/);
+    expect(text).not.toMatch(/e\.g\. `-D`/);
+  });
+
+  test('no survivors, no diagnosis', async () => {
+    expect(await diagnoseSurvivors(service(), [])).toBeUndefined();
+  });
+});
