@@ -26,6 +26,7 @@ function attachRun(service: Partial<ServiceConfig> & { port: number }) {
       {
         name: 'backend',
         start: '',
+        attach: true,
         cwd: process.cwd(),
         env: {},
         readyTimeoutMs: 10_000,
