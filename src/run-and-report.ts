@@ -49,7 +49,12 @@ export async function runAndReport(
       redact: redactor.text,
       signal: aborter.signal,
       hooks: {
-        serviceStarted: (name, port) => terminal.serviceStarted(name, port),
+        serviceStarted: (name, port) =>
+          terminal.serviceStarted(
+            name,
+            port,
+            config.services.find((s) => s.name === name)?.attach === true,
+          ),
         itemStarted: (_service, id, title) => terminal.itemStarted(id, title),
         itemFinished: (_service, item) => terminal.itemFinished(redactor.deep(item)),
         progress: (text) => terminal.progress(text),

@@ -40,6 +40,8 @@ export interface TimelineEvent {
 export interface ServiceResult {
   name: string;
   port: number;
+  /** Attach mode: nothing was started; the server already listening on the port was checked. */
+  attach: boolean;
   result: 'pass' | 'fail';
   items: ItemResult[];
   /** The last listener table read for this port (at readiness), [] if none. */
