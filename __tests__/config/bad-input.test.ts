@@ -231,6 +231,23 @@ const cases: Record<string, Case> = {
     field: '--keep-running',
     reason: /takes no value/,
   },
+  'flag: start empty (an unset variable)': {
+    flags: ['--port', '5000', '--start', ''],
+    field: '--start',
+    reason: /is empty/,
+    value: '(got "")',
+  },
+  'flag: neither start nor attach': {
+    flags: ['--port', '5000'],
+    field: '--start',
+    reason: /is required unless --attach is given/,
+  },
+  'flag: start with attach': {
+    flags: [...PORT, '--attach'],
+    field: '--start',
+    reason: /cannot be combined with --attach/,
+    value: '(got "python app.py")',
+  },
   'flag: stray positional argument': {
     flags: [...PORT, 'python app.py'],
     field: 'python app.py',
@@ -248,6 +265,23 @@ const cases: Record<string, Case> = {
     inputs: { start: 'python app.py' },
     field: 'port',
     reason: /is required/,
+  },
+  'input: start empty (an unset expression): the same as no start': {
+    inputs: { start: '', port: '5000' },
+    field: 'start',
+    reason: /is required unless attach is true \(an empty input counts as not given\)/,
+  },
+  'input: start with attach': {
+    inputs: { start: 'python app.py', attach: 'true', port: '5000' },
+    field: 'start',
+    reason: /cannot be combined with attach/,
+    value: '(got "python app.py")',
+  },
+  'input: attach maybe': {
+    inputs: { attach: 'maybe', port: '5000' },
+    field: 'attach',
+    reason: /expected true or false/,
+    value: '(got "maybe")',
   },
   'input: keep-running yes': {
     inputs: { start: 'python app.py', port: '5000', 'keep-running': 'yes' },
@@ -474,6 +508,23 @@ const cases: Record<string, Case> = {
     file: 'port: 5000\nstart: "run ${1X}"\n',
     field: 'start',
     reason: /invalid variable reference/,
+  },
+  'file: start empty': {
+    file: 'port: 5000\nstart: "  "\n',
+    field: 'start',
+    reason: /is empty/,
+    value: '(got "  ")',
+  },
+  'file: a service with neither start nor attach': {
+    file: 'services:\n  - {name: api, port: 5000, attach: true}\n  - {name: web, port: 5001}\n',
+    field: 'services[1].start',
+    reason: /is required unless attach is true/,
+  },
+  'file: start with attach': {
+    file: 'port: 5000\nstart: node web.js\nattach: true\n',
+    field: 'start',
+    reason: /cannot be combined with attach/,
+    value: '(got "node web.js")',
   },
   'file: duplicate ports across services': {
     file: 'start: python app.py\nservices:\n  - {name: api, port: 5000}\n  - {name: web, port: 5000}\n',

@@ -47,3 +47,17 @@ export function docsSettingsTable(): string[][] {
         .map((cell) => cell.trim()),
     );
 }
+
+// ── The lines of the start-or-attach rule (README, "Attach mode"), exactly as the user reads them
+
+const OTHER_SERVER = 'to check a server started elsewhere';
+export const START_REQUIRED = {
+  flag: `--start: is required unless --attach is given: give --start CMD (or start in the config file) to boot the backend, or --attach ${OTHER_SERVER}`,
+  input: `start: is required unless attach is true (an empty input counts as not given): give the command that boots the backend (or start in the config file), or attach: true ${OTHER_SERVER}`,
+  service: (index: number) =>
+    `services[${index}].start: is required unless attach is true: give the command that boots this service, or attach: true ${OTHER_SERVER}`,
+};
+export const startEmpty = (field: string, value: string) =>
+  `${field}: is empty; give the command that starts the backend, or leave start out and set attach ${OTHER_SERVER} (got ${JSON.stringify(value)})`;
+export const startWithAttach = (start: string, attach: string, value: string) =>
+  `${start}: cannot be combined with ${attach}: attach mode starts nothing and checks a server started elsewhere; give one or the other (got ${JSON.stringify(value)})`;
