@@ -4,6 +4,8 @@
  * must not turn into attach mode — and never both. Each rule through the three sources, with
  * the exact line the user reads.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { inputEnvName } from '../../src/config/action-inputs.js';
 import { parseRunFlags } from '../../src/config/flags.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -213,4 +215,16 @@ test('services: one attached, one started; a top-level attach is a default the s
     file: 'attach: true\nservices:\n  - {name: a, port: 5000}\n  - {name: b, port: 5001}\n',
   })().services;
   expect(shared.map((s) => s.attach)).toEqual([true, true]);
+});
+
+test('docs/configuration.md quotes these lines as the program writes them', () => {
+  const docs = readFileSync(path.resolve('docs', 'configuration.md'), 'utf8');
+  for (const line of [
+    START_REQUIRED.flag,
+    START_REQUIRED.input,
+    START_REQUIRED.service(1),
+    startEmpty('--start', ''),
+    startWithAttach('--start', '--attach', 'python app.py'),
+  ])
+    expect(docs).toContain(`\n  ${line}\n`);
 });
