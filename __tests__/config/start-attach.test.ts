@@ -145,6 +145,13 @@ const refused: Array<[string, Source, string[]]> = [
     [startWithAttach('services[1].start', 'services[1].attach', 'node web.js')],
   ],
   [
+    'file: a shared attach and a service of its own start: the line says where attach came from',
+    {
+      file: 'attach: true\nservices:\n  - {name: api, port: 5000}\n  - {name: web, port: 5001, start: node web.js}\n',
+    },
+    [startWithAttach('services[1].start', 'attach (shared at the top level)', 'node web.js')],
+  ],
+  [
     'file: a service with an empty start',
     { file: 'services:\n  - {name: api, port: 5000, start: ""}\n' },
     [startEmpty('services[0].start', '')],

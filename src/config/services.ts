@@ -57,7 +57,11 @@ export function resolveServices(input: ServicesInput): {
     const settings = mergeSettings(source.settings, override);
     const fromFront = (key: ServiceKey) => (several ? undefined : input.given.get(key));
     /** A key as the user gave it: its flag or input, else its path in the file. */
-    const given = (key: ServiceKey) => fromFront(key) ?? fieldPath([...source.path, key]);
+    const given = (key: ServiceKey) =>
+      fromFront(key) ??
+      (source.own === undefined || source.own.has(key)
+        ? fieldPath([...source.path, key])
+        : `${fieldPath([key])} (shared at the top level)`);
     /** A key nobody gave, as the user would give it: in the file's entry, else as the front end. */
     const missing = (key: ServiceKey) =>
       source.path.length > 0
