@@ -151,7 +151,7 @@ describe('CLI flags', () => {
     expect(RUN_FLAGS_HELP).toMatch(/--ready-timeout DURATION +.*\(default: 60s\)/);
     expect(RUN_FLAGS_HELP).toMatch(/--start CMD +.*\(default: none, required unless --attach\)/);
     expect(RUN_FLAGS_HELP).toMatch(
-      /--attach +start nothing: check a server started elsewhere.*\(default: off\)/,
+      /--attach +attach mode: start nothing, check a server started elsewhere; never with --start \(default: off\)/,
     );
   });
 

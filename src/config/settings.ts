@@ -71,7 +71,7 @@ export const SETTINGS: readonly Setting[] = [
     input: 'attach',
     flag: '--attach',
     switchValue: 'true',
-    help: 'start nothing: check a server started elsewhere (attach mode; excludes --start)',
+    help: 'attach mode: start nothing, check a server started elsewhere; never with --start',
     default: 'off',
   },
   {
