@@ -58,7 +58,12 @@ export async function runAndReport(
       escalate: cancel.escalate,
       onInterrupt: (partial) => void report(partial),
       hooks: {
-        serviceStarted: (name, port) => terminal.serviceStarted(name, port),
+        serviceStarted: (name, port) =>
+          terminal.serviceStarted(
+            name,
+            port,
+            config.services.find((s) => s.name === name)?.attach === true,
+          ),
         itemStarted: (_service, id, title) => terminal.itemStarted(id, title),
         itemFinished: (_service, item) => terminal.itemFinished(redactor.deep(item)),
         progress: (text) => terminal.progress(text),

@@ -158,6 +158,11 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Per step; the step is killed (its process group) and the run throws after it. */
   timeoutMs?: number;
+  /**
+   * GITHUB_ACTION_PATH, the folder the steps run the program from; default: the action file's
+   * own folder (the committed dist/). Tests of unreleased changes give a fresh bundle's folder.
+   */
+  actionPath?: string;
 }
 
 function runScript(
@@ -236,7 +241,7 @@ export class Job {
       const input = name === undefined ? undefined : action.inputs?.[name];
       return input === undefined ? null : (given[name!] ?? input.default ?? '');
     };
-    const actionPath = path.dirname(path.join(REPO_ROOT, file));
+    const actionPath = options.actionPath ?? path.dirname(path.join(REPO_ROOT, file));
     const scratch = path.join(this.runnerTemp, '_runner_file_commands');
     await mkdir(scratch, { recursive: true });
 

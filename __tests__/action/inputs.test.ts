@@ -30,6 +30,7 @@ const INVALID: Record<string, string> = {
   'forbid-log': '[',
   'stop-timeout': 'forever',
   'keep-running': 'perhaps',
+  attach: 'perhaps',
   config: 'no-such-config.yml',
 };
 

@@ -47,6 +47,7 @@ function service(opts: { attach?: boolean; ours?: ProcessInfo[]; known?: Process
   const config: ServiceConfig = {
     name: 'backend',
     start: opts.attach ? '' : 'gunicorn app:app',
+    attach: opts.attach ?? false,
     cwd: '/tmp',
     port: 5000,
     env: {},

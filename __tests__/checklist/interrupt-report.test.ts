@@ -22,6 +22,7 @@ function config(port: number): Config {
       {
         name: 'backend',
         start: '',
+        attach: true,
         cwd: process.cwd(),
         env: {},
         readyTimeoutMs: 10_000,

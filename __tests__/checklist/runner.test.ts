@@ -29,6 +29,7 @@ function attachRun(
       {
         name: 'backend',
         start: '',
+        attach: true,
         cwd: process.cwd(),
         env: {},
         readyTimeoutMs: 10_000,

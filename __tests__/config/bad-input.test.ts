@@ -26,43 +26,45 @@ interface Case {
   lines?: number;
 }
 
-const PORT = ['--port', '5000'];
+/** A start command, so a case shows only its own problem (without one, start is required). */
+const START = ['--start', 'python app.py'];
+const PORT = [...START, '--port', '5000'];
 const long = (n: number, c = '9') => c.repeat(n);
 
 const cases: Record<string, Case> = {
   // ── CLI flags ──────────────────────────────────────────────────────────────
   'flag: port not a number': {
-    flags: ['--port', 'abc'],
+    flags: [...START, '--port', 'abc'],
     field: '--port',
     reason: /whole number from 1 to 65535/,
     value: '(got "abc")',
   },
   'flag: port 0': {
-    flags: ['--port', '0'],
+    flags: [...START, '--port', '0'],
     field: '--port',
     reason: /from 1 to 65535/,
     value: '(got "0")',
   },
   'flag: port above 65535': {
-    flags: ['--port', '70000'],
+    flags: [...START, '--port', '70000'],
     field: '--port',
     reason: /from 1 to 65535/,
     value: '(got "70000")',
   },
   'flag: port empty': {
-    flags: ['--port', ''],
+    flags: [...START, '--port', ''],
     field: '--port',
     reason: /is empty/,
     value: '(got "")',
   },
   'flag: port whitespace': {
-    flags: ['--port', '   '],
+    flags: [...START, '--port', '   '],
     field: '--port',
     reason: /is empty/,
     value: '(got "   ")',
   },
   'flag: port with 10,000 digits (value cut short)': {
-    flags: ['--port', long(10_000)],
+    flags: [...START, '--port', long(10_000)],
     field: '--port',
     reason: /whole number/,
     value: `(got "${long(59)}…)`,
@@ -229,6 +231,23 @@ const cases: Record<string, Case> = {
     field: '--keep-running',
     reason: /takes no value/,
   },
+  'flag: start empty (an unset variable)': {
+    flags: ['--port', '5000', '--start', ''],
+    field: '--start',
+    reason: /is empty/,
+    value: '(got "")',
+  },
+  'flag: neither start nor attach': {
+    flags: ['--port', '5000'],
+    field: '--start',
+    reason: /is required unless --attach is given/,
+  },
+  'flag: start with attach': {
+    flags: [...PORT, '--attach'],
+    field: '--start',
+    reason: /cannot be combined with --attach/,
+    value: '(got "python app.py")',
+  },
   'flag: stray positional argument': {
     flags: [...PORT, 'python app.py'],
     field: 'python app.py',
@@ -237,7 +256,7 @@ const cases: Record<string, Case> = {
 
   // ── Action inputs ──────────────────────────────────────────────────────────
   'input: port not a number': {
-    inputs: { port: 'http' },
+    inputs: { start: 'python app.py', port: 'http' },
     field: 'port',
     reason: /whole number/,
     value: '(got "http")',
@@ -247,72 +266,93 @@ const cases: Record<string, Case> = {
     field: 'port',
     reason: /is required/,
   },
+  'input: start empty (an unset expression): the same as no start': {
+    inputs: { start: '', port: '5000' },
+    field: 'start',
+    reason: /is required unless attach is true \(an empty input counts as not given\)/,
+  },
+  'input: start with attach': {
+    inputs: { start: 'python app.py', attach: 'true', port: '5000' },
+    field: 'start',
+    reason: /cannot be combined with attach/,
+    value: '(got "python app.py")',
+  },
+  'input: attach maybe': {
+    inputs: { attach: 'maybe', port: '5000' },
+    field: 'attach',
+    reason: /expected true or false/,
+    value: '(got "maybe")',
+  },
   'input: keep-running yes': {
-    inputs: { port: '5000', 'keep-running': 'yes' },
+    inputs: { start: 'python app.py', port: '5000', 'keep-running': 'yes' },
     field: 'keep-running',
     reason: /expected true or false/,
     value: '(got "yes")',
   },
   'input: clear-bytecode 0': {
-    inputs: { port: '5000', 'clear-bytecode': '0' },
+    inputs: { start: 'python app.py', port: '5000', 'clear-bytecode': '0' },
     field: 'clear-bytecode',
     reason: /expected true or false/,
     value: '(got "0")',
   },
   'input: ready-timeout soon': {
-    inputs: { port: '5000', 'ready-timeout': 'soon' },
+    inputs: { start: 'python app.py', port: '5000', 'ready-timeout': 'soon' },
     field: 'ready-timeout',
     reason: /expected a duration/,
     value: '(got "soon")',
   },
   'input: probes 3.5': {
-    inputs: { port: '5000', probes: '3.5' },
+    inputs: { start: 'python app.py', port: '5000', probes: '3.5' },
     field: 'probes',
     reason: /whole number/,
     value: '(got "3.5")',
   },
   'input: max-listeners -1': {
-    inputs: { port: '5000', 'max-listeners': '-1' },
+    inputs: { start: 'python app.py', port: '5000', 'max-listeners': '-1' },
     field: 'max-listeners',
     reason: /whole number/,
     value: '(got "-1")',
   },
   'input: on-conflict upper case': {
-    inputs: { port: '5000', 'on-conflict': 'KILL' },
+    inputs: { start: 'python app.py', port: '5000', 'on-conflict': 'KILL' },
     field: 'on-conflict',
     reason: /one of fail, kill, ignore/,
     value: '(got "KILL")',
   },
   'input: two bad endpoint lines among good ones': {
-    inputs: { port: '5000', endpoints: 'GET /ok\nPOST /items 999\n\n  /fine 200 json\nGET nope' },
+    inputs: {
+      start: 'python app.py',
+      port: '5000',
+      endpoints: 'GET /ok\nPOST /items 999\n\n  /fine 200 json\nGET nope',
+    },
     field: 'endpoints',
     reason: /STATUS|PATH/,
     lines: 2,
   },
   'input: env line without a name': {
-    inputs: { port: '5000', env: 'GOOD=1\n=novalue' },
+    inputs: { start: 'python app.py', port: '5000', env: 'GOOD=1\n=novalue' },
     field: 'env',
     reason: /the name before = is missing/,
     value: '(got "=novalue")',
   },
   'input: forbid-log bad range': {
-    inputs: { port: '5000', 'forbid-log': '[z-a]' },
+    inputs: { start: 'python app.py', port: '5000', 'forbid-log': '[z-a]' },
     field: 'forbid-log',
     reason: /invalid regular expression/,
     value: '(got "[z-a]")',
   },
   'input: base-url with a query': {
-    inputs: { port: '5000', 'base-url': 'http://127.0.0.1:5000/?q=1' },
+    inputs: { start: 'python app.py', port: '5000', 'base-url': 'http://127.0.0.1:5000/?q=1' },
     field: 'base-url',
     reason: /query or fragment/,
   },
   'input: working-directory missing': {
-    inputs: { port: '5000', 'working-directory': 'does/not/exist' },
+    inputs: { start: 'python app.py', port: '5000', 'working-directory': 'does/not/exist' },
     field: 'working-directory',
     reason: /not an existing directory/,
   },
   'input: config missing': {
-    inputs: { port: '5000', config: 'nope.yml' },
+    inputs: { start: 'python app.py', port: '5000', config: 'nope.yml' },
     field: 'config',
     reason: /config file not found/,
     value: 'nope.yml"',
@@ -460,7 +500,7 @@ const cases: Record<string, Case> = {
     reason: /nested too deeply/,
   },
   'file: undefined variable': {
-    file: 'services:\n  - {name: api, port: 5000}\n  - name: web\n    port: 5001\n    endpoints:\n      - path: /x\n        headers: {Authorization: "Bearer ${TOKEN}"}\n',
+    file: 'start: python app.py\nservices:\n  - {name: api, port: 5000}\n  - name: web\n    port: 5001\n    endpoints:\n      - path: /x\n        headers: {Authorization: "Bearer ${TOKEN}"}\n',
     field: 'services[1].endpoints[0].headers.Authorization',
     reason: /^[^:]+: environment variable TOKEN is not set$/,
   },
@@ -469,41 +509,58 @@ const cases: Record<string, Case> = {
     field: 'start',
     reason: /invalid variable reference/,
   },
+  'file: start empty': {
+    file: 'port: 5000\nstart: "  "\n',
+    field: 'start',
+    reason: /is empty/,
+    value: '(got "  ")',
+  },
+  'file: a service with neither start nor attach': {
+    file: 'services:\n  - {name: api, port: 5000, attach: true}\n  - {name: web, port: 5001}\n',
+    field: 'services[1].start',
+    reason: /is required unless attach is true/,
+  },
+  'file: start with attach': {
+    file: 'port: 5000\nstart: node web.js\nattach: true\n',
+    field: 'start',
+    reason: /cannot be combined with attach/,
+    value: '(got "node web.js")',
+  },
   'file: duplicate ports across services': {
-    file: 'services:\n  - {name: api, port: 5000}\n  - {name: web, port: 5000}\n',
+    file: 'start: python app.py\nservices:\n  - {name: api, port: 5000}\n  - {name: web, port: 5000}\n',
     field: 'services[1].port',
     reason: /already the port of services\[0\] \("api"\)/,
     value: '(got 5000)',
   },
   'file: port missing in a service': {
-    file: 'services:\n  - {name: api, port: 5000}\n  - {name: web, start: node web.js}\n',
+    file: 'start: python app.py\nservices:\n  - {name: api, port: 5000}\n  - {name: web, start: node web.js}\n',
     field: 'services[1].port',
     reason: /is required/,
   },
   'file: service without a name': {
-    file: 'services:\n  - {name: api, port: 5000}\n  - {port: 5001}\n',
+    file: 'start: python app.py\nservices:\n  - {name: api, port: 5000}\n  - {port: 5001}\n',
     field: 'services[1].name',
     reason: /is required/,
   },
   'file: same service name twice': {
-    file: 'services:\n  - {name: api, port: 5000}\n  - {name: API, port: 5001}\n',
+    file: 'start: python app.py\nservices:\n  - {name: api, port: 5000}\n  - {name: API, port: 5001}\n',
     field: 'services[1].name',
     reason: /already the name of services\[0\]/,
   },
   'file: port shared at the top of services': {
-    file: 'port: 5000\nservices:\n  - {name: api, port: 5001}\n  - {name: web, port: 5002}\n',
+    file: 'start: python app.py\nport: 5000\nservices:\n  - {name: api, port: 5001}\n  - {name: web, port: 5002}\n',
     field: 'port',
     reason: /cannot be shared/,
     value: '(got 5000)',
   },
   'file: empty services list': {
-    file: 'services: []\n',
+    file: 'start: python app.py\nservices: []\n',
     field: 'services',
     reason: /at least 1 item/,
     value: '(got [])',
   },
   'file: flags naming one service of several': {
-    file: 'services:\n  - {name: api, port: 5000}\n  - {name: web, port: 5001}\n',
+    file: 'start: python app.py\nservices:\n  - {name: api, port: 5000}\n  - {name: web, port: 5001}\n',
     flags: ['--ready-timeout', '5s'],
     field: '--ready-timeout',
     reason: /cannot be given when the config file lists 2 services/,

@@ -29,11 +29,13 @@ export function problemsOf(run: () => unknown): string[] {
   throw new Error('expected a UsageError, but the configuration was accepted');
 }
 
-/** SPEC §4's settings table as rows of cells (action input, CLI flag, config key, default). */
-export function specSettingsTable(): string[][] {
-  // CI clones the repository next to a copy of shared/, as on a developer's machine.
-  const spec = readFileSync(path.resolve('..', 'shared', 'design', 'SPEC.md'), 'utf8');
-  const table = spec.slice(spec.indexOf('| action input |'), spec.indexOf('Several backends'));
+/**
+ * The settings table of docs/configuration.md as rows of cells (action input, CLI flag, config
+ * key, default): the repository's own statement of SPEC §4, which the program must match.
+ */
+export function docsSettingsTable(): string[][] {
+  const docs = readFileSync(path.resolve('docs', 'configuration.md'), 'utf8');
+  const table = docs.slice(docs.indexOf('| action input '), docs.indexOf('\nDurations:'));
   return table
     .split('\n')
     .slice(2)
@@ -45,3 +47,17 @@ export function specSettingsTable(): string[][] {
         .map((cell) => cell.trim()),
     );
 }
+
+// ── The lines of the start-or-attach rule (README, "Attach mode"), exactly as the user reads them
+
+const OTHER_SERVER = 'to check a server started elsewhere';
+export const START_REQUIRED = {
+  flag: `--start: is required unless --attach is given: give --start CMD (or start in the config file) to boot the backend, or --attach ${OTHER_SERVER}`,
+  input: `start: is required unless attach is true (an empty input counts as not given): give the command that boots the backend (or start in the config file), or attach: true ${OTHER_SERVER}`,
+  service: (index: number) =>
+    `services[${index}].start: is required unless attach is true: give the command that boots this service, or attach: true ${OTHER_SERVER}`,
+};
+export const startEmpty = (field: string, value: string) =>
+  `${field}: is empty; give the command that starts the backend, or leave start out and set attach ${OTHER_SERVER} (got ${JSON.stringify(value)})`;
+export const startWithAttach = (start: string, attach: string, value: string) =>
+  `${start}: cannot be combined with ${attach}: attach mode starts nothing and checks a server started elsewhere; give one or the other (got ${JSON.stringify(value)})`;

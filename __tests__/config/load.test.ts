@@ -17,14 +17,19 @@ const only = (services: ServiceConfig[]): ServiceConfig => {
   return services[0] as ServiceConfig;
 };
 
-test('defaults: a port alone gives every default of SPEC §4', () => {
+test('defaults: a start command and a port give every other default of SPEC §4', () => {
   const dir = tempDir();
-  const config = loadConfig({ flags: parseRunFlags(['--port', '5000']), env: {}, cwd: dir });
+  const config = loadConfig({
+    flags: parseRunFlags(['--start', 'python app.py', '--port', '5000']),
+    env: {},
+    cwd: dir,
+  });
   expect(config).toEqual({
     services: [
       {
         name: 'backend',
-        start: '',
+        start: 'python app.py',
+        attach: false,
         cwd: dir,
         port: 5000,
         env: {},
@@ -53,7 +58,7 @@ test('defaults: a port alone gives every default of SPEC §4', () => {
 test('defaults: the report directory goes under RUNNER_TEMP on a runner', () => {
   const dir = tempDir();
   const config = loadConfig({
-    flags: parseRunFlags(['--port', '1']),
+    flags: parseRunFlags(['--port', '1', '--attach']),
     env: { RUNNER_TEMP: '/runner/tmp' },
     cwd: dir,
   });
@@ -112,6 +117,7 @@ test('CLI flags alone: every flag reaches the config', () => {
   expect(only(config.services)).toEqual({
     name: 'backend',
     start: 'python app.py',
+    attach: false,
     cwd: path.join(dir, 'api'),
     port: 5000,
     env: { A: '1', B: 'x=y' },
@@ -186,19 +192,28 @@ test('action inputs alone: multi-line inputs give one item per non-empty trimmed
 });
 
 test('action inputs: empty values mean "not given", so the file or the default applies', () => {
-  const dir = tempDir({ [CONFIG]: 'port: 5000\nprobes: 7\n' });
+  const dir = tempDir({ [CONFIG]: 'start: node app.js\nport: 5000\nprobes: 7\n' });
   const config = loadConfig({
-    inputs: inputs({ port: '', probes: '  ', 'keep-running': '', endpoints: '\n\n' }),
+    inputs: inputs({
+      start: '',
+      attach: ' ',
+      port: '',
+      probes: '  ',
+      'keep-running': '',
+      endpoints: '\n\n',
+    }),
     env: {},
     cwd: dir,
   });
   const service = only(config.services);
-  expect([service.port, service.probes, service.keepRunning, service.endpoints]).toEqual([
-    5000,
-    7,
-    false,
-    [],
-  ]);
+  expect([
+    service.start,
+    service.attach,
+    service.port,
+    service.probes,
+    service.keepRunning,
+    service.endpoints,
+  ]).toEqual(['node app.js', false, 5000, 7, false, []]);
 });
 
 test('config file alone: the single-service form with every key', () => {
@@ -340,7 +355,7 @@ test('the default config file is found in the working directory; paths in it are
   const dir = tempDir();
   const backend = path.join(dir, 'backend');
   mkdirSync(path.join(backend, 'src'), { recursive: true });
-  writeFileSync(path.join(backend, CONFIG), 'port: 5000\ncwd: src\nreportDir: out\n');
+  writeFileSync(path.join(backend, CONFIG), 'attach: true\nport: 5000\ncwd: src\nreportDir: out\n');
   const config = loadConfig({
     inputs: inputs({ 'working-directory': 'backend' }),
     env: {},
@@ -361,7 +376,11 @@ test('the default config file is found in the working directory; paths in it are
 
 test('an empty config file is an empty configuration', () => {
   const dir = tempDir({ [CONFIG]: '# nothing yet\n' });
-  const config = loadConfig({ flags: parseRunFlags(['--port', '5000']), env: {}, cwd: dir });
+  const config = loadConfig({
+    flags: parseRunFlags(['--port', '5000', '--attach']),
+    env: {},
+    cwd: dir,
+  });
   expect(config.configPath).toBe(path.join(dir, CONFIG));
   expect(only(config.services).port).toBe(5000);
 });
@@ -417,8 +436,17 @@ test('services: top-level keys are defaults for every service; a service’s own
 
 test('services: a list of one service still takes flags', () => {
   const dir = tempDir({ [CONFIG]: 'services:\n  - {name: solo, port: 5000}\n' });
-  const config = loadConfig({ flags: parseRunFlags(['--probes', '9']), env: {}, cwd: dir });
-  expect(only(config.services)).toMatchObject({ name: 'solo', port: 5000, probes: 9 });
+  const config = loadConfig({
+    flags: parseRunFlags(['--probes', '9', '--attach']),
+    env: {},
+    cwd: dir,
+  });
+  expect(only(config.services)).toMatchObject({
+    name: 'solo',
+    port: 5000,
+    probes: 9,
+    attach: true,
+  });
 });
 
 test('interpolation: ${VAR} from the environment; substituted text and header values are secrets', () => {

@@ -8,10 +8,11 @@ import {
 import { parseDuration } from '../../src/config/duration.js';
 import { parseEndpointLine } from '../../src/config/endpoint-line.js';
 import { parseRunFlags, RUN_FLAGS_HELP } from '../../src/config/flags.js';
+import { SETTINGS } from '../../src/config/settings.js';
 import { describeStatus, parseStatus, statusMatches } from '../../src/config/status.js';
 import { readBoolean } from '../../src/config/values.js';
 import { UsageError } from '../../src/errors.js';
-import { problemsOf, specSettingsTable } from './helpers.js';
+import { docsSettingsTable, problemsOf } from './helpers.js';
 
 describe('parseDuration', () => {
   test.each([
@@ -127,28 +128,46 @@ describe('CLI flags', () => {
   });
 
   test('switches become setting values', () => {
-    expect(parseRunFlags(['--no-clear-bytecode', '--keep-running']).settings).toEqual({
+    expect(parseRunFlags(['--no-clear-bytecode', '--keep-running', '--attach']).settings).toEqual({
       clearBytecode: 'false',
       keepRunning: 'true',
+      attach: 'true',
     });
   });
 
+  test('--attach takes no value', () => {
+    expect(problemsOf(() => parseRunFlags(['--attach=yes']))).toEqual(['--attach: takes no value']);
+  });
+
   test('the help lists every flag with its default', () => {
-    const specFlags = specSettingsTable().map((cells) => /`(--[a-z-]+)/.exec(cells[1] ?? '')?.[1]);
-    expect(specFlags).toHaveLength(20);
+    const specFlags = docsSettingsTable().map((cells) => /`(--[a-z-]+)/.exec(cells[1] ?? '')?.[1]);
+    expect(specFlags).toHaveLength(21);
     for (const flag of [...specFlags, '--help']) expect(RUN_FLAGS_HELP).toContain(`  ${flag}`);
     const rows = RUN_FLAGS_HELP.split('\n').filter(
       (line) => line.startsWith('  --') && !line.includes('--help'),
     );
-    expect(rows).toHaveLength(20);
+    expect(rows).toHaveLength(21);
     for (const row of rows) expect(row).toMatch(/\(default: .+\)$/);
     expect(RUN_FLAGS_HELP).toMatch(/--ready-timeout DURATION +.*\(default: 60s\)/);
+    expect(RUN_FLAGS_HELP).toMatch(/--start CMD +.*\(default: none, required unless --attach\)/);
+    expect(RUN_FLAGS_HELP).toMatch(
+      /--attach +attach mode: start nothing, check a server started elsewhere; never with --start \(default: off\)/,
+    );
+  });
+
+  test('docs/configuration.md names every setting, in order, by its input, flag and config key', () => {
+    const rows = docsSettingsTable().map((cells) => [
+      /^`([a-z-]+)`/.exec(cells[0] ?? '')?.[1],
+      /^`(--[a-z-]+)/.exec(cells[1] ?? '')?.[1],
+      /^`([A-Za-z]+)`/.exec(cells[2] ?? '')?.[1] ?? null, // `config` has no config key
+    ]);
+    expect(rows).toEqual(SETTINGS.map((s) => [s.input, s.flag, s.key === 'config' ? null : s.key]));
   });
 });
 
 describe('action inputs', () => {
-  test('the inputs are exactly SPEC §4’s action input column', () => {
-    const column = specSettingsTable().map((cells) => /^`([a-z-]+)`/.exec(cells[0] ?? '')?.[1]);
+  test('the inputs are exactly the action input column of docs/configuration.md', () => {
+    const column = docsSettingsTable().map((cells) => /^`([a-z-]+)`/.exec(cells[0] ?? '')?.[1]);
     expect([...ACTION_INPUT_NAMES].sort()).toEqual(column.sort());
   });
 

@@ -212,7 +212,9 @@ test('config merging: any flag values and any config file give a Config or a Usa
     anyText,
     fc.constantFrom(
       'port: 5000\n',
-      'services:\n  - {name: a, port: 1}\n',
+      'attach: true\nport: 5000\n',
+      'start: app\nport: 5000\n',
+      'services:\n  - {name: a, port: 1, attach: true}\n',
       'port: ${P}\nenv: {A: [1]}\n',
     ),
     fc

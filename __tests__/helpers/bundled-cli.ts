@@ -1,6 +1,7 @@
 /**
- * The CLI bundled from the sources as they are now, for tests that run the real program as a
- * child process (as users run it) without depending on, or rewriting, the committed dist/.
+ * The CLI and the action bundled from the sources as they are now, for tests that run the real
+ * program as a child process (as users run it) without depending on, or rewriting, the
+ * committed dist/.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -13,6 +14,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,38 +32,46 @@ const STALE_BUNDLE_MS = 60 * 60 * 1000;
  * Takes a few seconds the first time after a change.
  */
 export function bundledCli(): string {
+  // --transpile-only: type errors elsewhere in the tree (tsc reports them) must not stop it.
+  return path.join(bundled('src/cli.ts', 'cli', '.', ['--transpile-only']), 'index.js');
+}
+
+/**
+ * A folder laid out as the action runs from it — `dist/index.js` bundled from `src/index.ts`
+ * as it is now — for the harness's `actionPath` (GITHUB_ACTION_PATH).
+ */
+export function bundledActionPath(): string {
+  // Type-checked: under --transpile-only ncc emits src/index.ts's top-level await as CommonJS.
+  return bundled('src/index.ts', 'action', 'dist', []);
+}
+
+/** The cache folder holding `entry` bundled as `<folder>/<subdir>/index.js`. */
+function bundled(entry: string, kind: string, subdir: string, flags: string[]): string {
   const hash = createHash('sha256');
   for (const file of listFiles(path.join(REPO, 'src')).sort()) {
     hash.update(file).update(readFileSync(file));
   }
-  const target = path.join(BUNDLES, hash.digest('hex').slice(0, 16));
-  const bundle = path.join(target, 'index.js');
-  if (existsSync(bundle)) return bundle;
+  const target = path.join(BUNDLES, `${hash.digest('hex').slice(0, 16)}-${kind}`);
+  const bundle = path.join(target, subdir, 'index.js');
+  if (existsSync(bundle)) return target;
   mkdirSync(BUNDLES, { recursive: true });
   pruneStaleBundles();
   const building = mkdtempSync(path.join(BUNDLES, 'building-'));
+  const out = path.join(building, subdir);
   try {
-    // --transpile-only: type errors elsewhere in the tree (tsc reports them) must not stop it.
     execFileSync(
       process.execPath,
-      [
-        NCC,
-        'build',
-        'src/cli.ts',
-        '-o',
-        building,
-        '-q',
-        '--no-source-map-register',
-        '--transpile-only',
-      ],
+      [NCC, 'build', entry, '-o', out, '-q', '--no-source-map-register', ...flags],
       { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] },
     );
+    // ncc bundles ESM as ESM: tell Node so, as scripts/bundle.mjs does for dist/.
+    writeFileSync(path.join(out, 'package.json'), '{ "type": "module" }\n');
     renameSync(building, target);
   } catch (error) {
     rmSync(building, { recursive: true, force: true });
     if (!existsSync(bundle)) throw error; // else another worker built it first
   }
-  return bundle;
+  return target;
 }
 
 function pruneStaleBundles(): void {

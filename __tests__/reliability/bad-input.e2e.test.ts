@@ -1,5 +1,5 @@
 /**
- * Bad input end to end (issue 7 item 1). The 86-case corpus in __tests__/config/bad-input.test.ts
+ * Bad input end to end (issue 7 item 1). The corpus in __tests__/config/bad-input.test.ts
  * checks loadConfig's problem lines; here a representative set goes through the real front ends
  * — the CLI's main(argv) and the action's run(env) — to prove what the user sees: exit 2, exactly
  * one line per problem naming the field and the value, no stack trace, nothing started (the start
@@ -7,6 +7,7 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { START_REQUIRED, startEmpty, startWithAttach } from '../config/helpers.js';
 import { freePort } from '../helpers/procs.js';
 import {
   readReport,
@@ -24,6 +25,8 @@ interface Problem {
   field: string;
   /** Text that shows the offending value. */
   value?: string;
+  /** The whole line, when the case pins it. */
+  line?: string;
 }
 
 interface Case {
@@ -33,6 +36,8 @@ interface Case {
   inputs?: Record<string, string>;
   /** Content of the config file named by --config / the `config` input. */
   file?: string | Buffer;
+  /** Replaces the marker start command; null gives none at all. */
+  start?: string | null;
   problems: Problem[];
 }
 
@@ -84,6 +89,36 @@ const cases: Record<string, Case> = {
     flags: [],
     file: Buffer.from([...Buffer.from('port: 5000\nstart: "caf'), 0xe9, ...Buffer.from('"\n')]),
     problems: [{ field: '{file}:2', value: 'byte 0xe9' }],
+  },
+  'CLI: --start "" (an unset variable) with --port: empty is not attach mode': {
+    start: '',
+    flags: ['--port', '5000'],
+    problems: [{ field: '--start', line: startEmpty('--start', '') }],
+  },
+  'CLI: neither --start nor --attach': {
+    start: null,
+    flags: ['--port', '5000'],
+    problems: [{ field: '--start', line: START_REQUIRED.flag }],
+  },
+  'CLI: --start with --attach': {
+    flags: ['--port', '5000', '--attach'],
+    problems: [{ field: '--start', value: '(got "touch ' }],
+  },
+  'CLI: a config file whose start is empty': {
+    start: null,
+    flags: [],
+    file: 'port: 5000\nstart: ""\n',
+    problems: [{ field: 'start', line: startEmpty('start', '') }],
+  },
+  'action: start empty (INPUT_START="", an unset expression): not attach mode': {
+    start: '',
+    inputs: { port: '5000' },
+    problems: [{ field: 'start', line: START_REQUIRED.input }],
+  },
+  'action: start with attach': {
+    start: 'node server.js',
+    inputs: { port: '5000', attach: 'true' },
+    problems: [{ field: 'start', line: startWithAttach('start', 'attach', 'node server.js') }],
   },
   'action: port not a number': {
     inputs: { port: 'http' },
@@ -158,19 +193,20 @@ test.each(Object.entries(cases))('%s', async (_title, c) => {
   const reportDir = path.join(dir, 'reports');
   const configFile = path.join(dir, 'config.yml');
   if (c.file !== undefined) writeFileSync(configFile, c.file);
-  const start = `touch '${marker}'`;
+  const start = c.start === undefined ? `touch '${marker}'` : c.start;
+  const startFlag = start === null ? [] : ['--start', start];
 
   let code: number;
   let printed: { out: string; err: string };
   if (c.flags !== undefined) {
     const config = c.file === undefined ? [] : ['--config', configFile];
-    const argv = ['run', '--start', start, '--cwd', dir, '--report-dir', reportDir, ...config];
+    const argv = ['run', ...startFlag, '--cwd', dir, '--report-dir', reportDir, ...config];
     const result = await runCli([...argv, ...c.flags]);
     code = result.code;
     printed = { out: result.out, err: result.err };
   } else {
     const inputs = {
-      start,
+      ...(start === null ? {} : { start }),
       'working-directory': dir,
       'report-dir': reportDir,
       ...(c.file === undefined ? {} : { config: configFile }),
@@ -191,6 +227,8 @@ test.each(Object.entries(cases))('%s', async (_title, c) => {
       (line) => line.startsWith(field) && line.includes(problem.value ?? ''),
     );
     expect(matching).toHaveLength(1);
+    if (problem.line !== undefined)
+      expect(matching[0]).toBe(problem.line.replace('{file}', configFile));
   }
   for (const line of lines) expect(line.length).toBeLessThan(300);
   expect(`${printed.out}${printed.err}`).not.toMatch(/^\s+at /m); // no stack frame

@@ -207,7 +207,12 @@ describe('action inputs merged with a config file', () => {
         fc.option(
           fc.oneof(
             anyText,
-            fc.constantFrom('port: 5000\n', 'services:\n  - {name: a, port: 1}\n', 'probes: 2\n'),
+            fc.constantFrom(
+              'port: 5000\n',
+              'attach: true\nport: 5000\n',
+              'services:\n  - {name: a, port: 1, start: a}\n',
+              'probes: 2\n',
+            ),
           ),
           { nil: undefined },
         ),
@@ -245,7 +250,7 @@ describe('action inputs merged with a config file', () => {
           const cwd = scratchDir();
           writeFileSync(
             path.join(cwd, '.single-listener.yml'),
-            `port: ${filePort}\nprobes: ${fileProbes}\n`,
+            `attach: true\nport: ${filePort}\nprobes: ${fileProbes}\n`,
           );
           const env: Record<string, string> = {};
           if (inputPort !== undefined) env[inputEnvName('port')] = ` ${inputPort} `;

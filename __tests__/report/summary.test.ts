@@ -266,3 +266,27 @@ describe('renderSummary', () => {
     expect(listeners![1]).toEqual(['[::]:5000', 'IPv6', '7, 8', 'name unreadable', '—', '—']);
   });
 });
+
+describe('attach mode', () => {
+  const NOTE = (port: number, which = '') =>
+    `> **Attach mode${which}:** nothing was started; checked the server already listening on port ${port}, started elsewhere.`;
+
+  test('is said at the top, under the verdict heading', () => {
+    const result = passingRun();
+    result.services[0]!.attach = true;
+    const lines = renderSummary(result).split('\n');
+    expect(lines[0]).toBe('## ✅ single-listener-check passed — port 5000');
+    expect(lines.slice(3, 5)).toEqual(['', NOTE(5000)]);
+    expect(renderSummary(passingRun())).not.toContain('Attach mode');
+  });
+
+  test('with several services, for each attached one by name', () => {
+    const result = failingRun();
+    result.services[1]!.attach = true;
+    const md = renderSummary(result);
+    expect(md.match(/Attach mode/g)).toHaveLength(1);
+    expect(md).toMatch(
+      /^> \*\*Attach mode \(.*web-前端.*\):\*\* nothing was started; .* port 3000, started elsewhere\.$/m,
+    );
+  });
+});

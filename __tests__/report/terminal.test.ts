@@ -156,3 +156,14 @@ describe('terminal reporter', () => {
     );
   });
 });
+
+describe('attach mode', () => {
+  test('is said when the service starts, before any item runs', () => {
+    const { reporter, output } = capture(false, false);
+    reporter.serviceStarted('api', 5000, true);
+    reporter.serviceStarted('web', 3000);
+    expect(output()).toBe(
+      'api — port 5000\n  attach mode: nothing is started; checking the server already listening on port 5000\n\nweb — port 3000\n',
+    );
+  });
+});

@@ -48,7 +48,7 @@ export const warn = (summary: string, more: Partial<ItemOutcome> = {}): ItemOutc
 export const skip = (summary: string): ItemOutcome => ({ status: 'skip', summary });
 
 /** The reason attach-mode items give (SPEC §3.2). */
-export const ATTACH_SKIP = 'attach mode: no start command, the server was started elsewhere';
+export const ATTACH_SKIP = 'attach mode: nothing was started, the server was started elsewhere';
 
 /** The backend's last log lines, for the details of a failure. */
 export function logTail(service: ServiceRun): string[] {

@@ -19,10 +19,13 @@ export function reproduceCommand(config: Config): string {
 function serviceFlags(s: ServiceConfig, cwd: string): string[] {
   const flags: [string, string | undefined][] = [
     ['--port', String(s.port)],
-    ['--start', s.start || undefined],
+    ['--start', s.attach ? undefined : s.start],
     ['--cwd', path.relative(cwd, s.cwd) || undefined],
     ['--health', s.health?.path],
     ...s.endpoints.map((e): [string, string] => ['--endpoint', `${e.method} ${e.path}`]),
   ];
-  return flags.flatMap(([flag, value]) => (value === undefined ? [] : [flag, shellQuote(value)]));
+  const words = flags.flatMap(([flag, value]) =>
+    value === undefined ? [] : [flag, shellQuote(value)],
+  );
+  return s.attach ? [...words, '--attach'] : words;
 }

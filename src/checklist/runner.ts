@@ -176,6 +176,7 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
       return {
         name: run.config.name,
         port: run.config.port,
+        attach: run.attach,
         result: list.some((i) => i.status === 'fail') ? 'fail' : 'pass',
         items: list,
         listeners: listenerPicture(run, list),

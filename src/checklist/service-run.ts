@@ -93,7 +93,7 @@ export class ServiceRun {
   }
 
   get attach(): boolean {
-    return this.config.start === '';
+    return this.config.attach;
   }
 
   /** `backend.log` for the single default service, `backend-<name>.log` for named ones. */

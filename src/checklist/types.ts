@@ -40,6 +40,8 @@ export interface TimelineEvent {
 export interface ServiceResult {
   name: string;
   port: number;
+  /** Attach mode: nothing was started; the server already listening on the port was checked. */
+  attach: boolean;
   result: 'pass' | 'fail';
   items: ItemResult[];
   /** Every socket seen on the port while it was watched (before start: the holders read), [] if none. */

@@ -20,6 +20,8 @@ export interface FileService {
   path: PropertyKey[];
   /** The file gives a port for it (valid or not): a missing port is reported only when not. */
   hasPort: boolean;
+  /** Under `services:`, the keys the entry writes itself; the others come from the top level. */
+  own?: ReadonlySet<string>;
 }
 
 export interface FileSettings {
@@ -60,8 +62,8 @@ export function readFileSettings(data: unknown, fileDir: string): FileSettings {
       defaults === null || own.data === undefined
         ? null
         : mergeSettings(defaults, withCwd(own.data, fileDir));
-    const hasPort = entry !== null && typeof entry === 'object' && 'port' in entry;
-    result.services.push({ settings, path: entryPath, hasPort });
+    const keys = new Set(entry !== null && typeof entry === 'object' ? Object.keys(entry) : []);
+    result.services.push({ settings, path: entryPath, hasPort: keys.has('port'), own: keys });
   });
   return result;
 }

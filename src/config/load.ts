@@ -48,7 +48,7 @@ export function loadConfig(options: LoadOptions): Config {
     fileUnreadable: configPath !== null && file === null,
     override,
     given: new Map(fronts.flatMap((front) => [...front.given])),
-    portLabel: settingName('port', vocabulary),
+    vocabulary,
     processCwd,
   });
   problems.push(...plan.problems);

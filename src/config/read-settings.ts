@@ -47,6 +47,7 @@ type ScalarServiceKey = Exclude<ServiceKey, ListKey>;
 
 const READ_SCALAR: { [K in ScalarServiceKey]: (value: unknown) => ServiceSettings[K] } = {
   start: readStart,
+  attach: readBoolean,
   cwd: (value) => readString(value),
   port: readPort,
   shell: (value) => readString(value),

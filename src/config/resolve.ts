@@ -17,6 +17,7 @@ export function toServiceConfig(
   return {
     name: settings.name,
     start: settings.start ?? '',
+    attach: settings.attach ?? false,
     cwd: settings.cwd ?? defaultCwd,
     port: settings.port,
     env: settings.env ?? {},

@@ -178,6 +178,7 @@ const text = () => scalar((value) => readString(value));
 /** The keys of one service; every one optional (other sources may give it). */
 const serviceShape = {
   start: scalar(readStart).optional(),
+  attach: scalar(readBoolean).optional(),
   /** Relative to the config file's folder. */
   cwd: text().optional(),
   port: scalar(readPort).optional(),

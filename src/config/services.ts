@@ -1,14 +1,21 @@
 /**
  * The services of a run: the file's services with the front end's settings applied, the
  * defaults filled in, and the rules across services checked (a port and a name belong to one
- * service; a required port; an existing working directory).
+ * service; a required port; a start command or attach mode, never both; an existing working
+ * directory).
  */
 import { statSync } from 'node:fs';
 import { DEFAULT_SERVICE_NAME } from './defaults.js';
 import type { FileService } from './file-settings.js';
 import { fieldPath, type Problem } from './problems.js';
 import { toServiceConfig } from './resolve.js';
-import { mergeSettings, type ServiceKey, type ServiceSettings } from './settings.js';
+import {
+  mergeSettings,
+  settingName,
+  type ServiceKey,
+  type ServiceSettings,
+  type Vocabulary,
+} from './settings.js';
 import type { ServiceConfig } from './types.js';
 import { duplicates } from './unique.js';
 
@@ -21,8 +28,11 @@ export interface ServicesInput {
   override: ServiceSettings;
   /** Which of those were given, by the name the user gave them. */
   given: Map<ServiceKey, string>;
-  /** `--port` or `port`, for a missing port outside the `services:` form. */
-  portLabel: string;
+  /**
+   * The front end that speaks last: a missing port or start outside the `services:` form is
+   * named in its words (`--port` or `port`).
+   */
+  vocabulary: Vocabulary;
   processCwd: string;
 }
 
@@ -46,11 +56,32 @@ export function resolveServices(input: ServicesInput): {
     if (source.settings === null) continue; // its problems are already reported
     const settings = mergeSettings(source.settings, override);
     const fromFront = (key: ServiceKey) => (several ? undefined : input.given.get(key));
+    /** A key as the user gave it: its flag or input, else its path in the file. */
+    const given = (key: ServiceKey) =>
+      fromFront(key) ??
+      (source.own === undefined || source.own.has(key)
+        ? fieldPath([...source.path, key])
+        : `${fieldPath([key])} (shared at the top level)`);
+    /** A key nobody gave, as the user would give it: in the file's entry, else as the front end. */
+    const missing = (key: ServiceKey) =>
+      source.path.length > 0
+        ? fieldPath([...source.path, key])
+        : settingName(key, input.vocabulary);
+    const startProblem = startOrAttach(settings, {
+      refused: (['start', 'attach'] as const).some(
+        (key) => fromFront(key) !== undefined && settings[key] === undefined,
+      ),
+      unknown: input.fileUnreadable,
+      start: settings.start === undefined ? missing('start') : given('start'),
+      attach: given('attach'),
+      vocabulary: source.path.length > 0 ? 'file' : input.vocabulary,
+    });
+    if (startProblem) problems.push(startProblem);
     if (settings.port === undefined) {
       const portGiven = source.hasPort || fromFront('port') !== undefined;
       if (!portGiven && !input.fileUnreadable)
         problems.push({
-          field: source.path.length > 0 ? fieldPath([...source.path, 'port']) : input.portLabel,
+          field: missing('port'),
           reason: 'is required: the port the backend listens on (1-65535)',
         });
       continue;
@@ -70,6 +101,40 @@ export function resolveServices(input: ServicesInput): {
   problems.push(...acrossServices(resolved));
   return { services: resolved.map((r) => r.config), problems };
 }
+
+/**
+ * A service either starts its backend or attaches to one started elsewhere (README, "Attach
+ * mode"): never neither — an unset variable must not turn into attach mode — and never both.
+ */
+function startOrAttach(
+  settings: ServiceSettings,
+  where: {
+    /** A front end gave start or attach and its value was refused (and reported). */
+    refused: boolean;
+    /** The config file could not be read: what it would give is unknown. */
+    unknown: boolean;
+    start: string;
+    attach: string;
+    vocabulary: Vocabulary | 'file';
+  },
+): Problem | null {
+  const attach = settings.attach === true;
+  if (settings.start !== undefined && attach)
+    return {
+      field: where.start,
+      reason: `cannot be combined with ${where.attach}: attach mode starts nothing and checks a server started elsewhere; give one or the other`,
+      value: settings.start,
+    };
+  if (settings.start !== undefined || attach || where.refused || where.unknown) return null;
+  return { field: where.start, reason: MISSING_START[where.vocabulary] };
+}
+
+const MISSING_START: Record<Vocabulary | 'file', string> = {
+  flag: 'is required unless --attach is given: give --start CMD (or start in the config file) to boot the backend, or --attach to check a server started elsewhere',
+  input:
+    'is required unless attach is true (an empty input counts as not given): give the command that boots the backend (or start in the config file), or attach: true to check a server started elsewhere',
+  file: 'is required unless attach is true: give the command that boots this service, or attach: true to check a server started elsewhere',
+};
 
 function runWideOverride(
   input: ServicesInput,

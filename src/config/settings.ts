@@ -9,6 +9,7 @@ import type { EndpointSpec, HealthSpec, OnConflict } from './types.js';
 export interface ServiceSettings {
   name?: string;
   start?: string;
+  attach?: boolean;
   /** Absolute once the source has resolved it against its own base directory. */
   cwd?: string;
   port?: number;
@@ -63,7 +64,15 @@ export const SETTINGS: readonly Setting[] = [
     flag: '--start',
     arg: 'CMD',
     help: 'command that starts the backend',
-    default: 'none: check a server started elsewhere (attach mode)',
+    default: 'none, required unless --attach',
+  },
+  {
+    key: 'attach',
+    input: 'attach',
+    flag: '--attach',
+    switchValue: 'true',
+    help: 'attach mode: start nothing, check a server started elsewhere; never with --start',
+    default: 'off',
   },
   {
     key: 'cwd',

@@ -39,8 +39,13 @@ export type OnConflict = 'fail' | 'kill' | 'ignore';
 
 export interface ServiceConfig {
   name: string;
-  /** '' means attach mode (SPEC §3.2). */
+  /**
+   * The command that starts the backend; '' only in attach mode. An empty command is refused
+   * at load time: it never means attach mode.
+   */
   start: string;
+  /** Attach mode (README, "Attach mode"): nothing is started; a server started elsewhere is checked. */
+  attach: boolean;
   /** Absolute working directory. */
   cwd: string;
   port: number;

@@ -23,9 +23,18 @@ export function readString(value: unknown, options: { allowEmpty?: boolean } = {
   return value;
 }
 
-/** The start command; blank means attach mode (SPEC §3.2), so whitespace alone counts as blank. */
+/**
+ * The start command, trimmed. Empty or whitespace alone is refused: it usually comes from an
+ * unset variable (`--start "$CMD"`), and must not quietly check whatever already listens.
+ * Attach mode is asked for by its own switch.
+ */
 export function readStart(value: unknown): string {
-  return readString(value, { allowEmpty: true }).trim();
+  const command = readString(value, { allowEmpty: true }).trim();
+  if (command === '')
+    throw new InvalidValue(
+      'is empty; give the command that starts the backend, or leave start out and set attach to check a server started elsewhere',
+    );
+  return command;
 }
 
 /** A string from a YAML scalar that users write unquoted: `PORT: 5000`, `X-Retry: 3`. */

@@ -57,11 +57,20 @@ function head(result: RunResult): string {
       ` · ${mdInline(result.platform)} · ${mdInline(`${result.tool.name} ${result.tool.version}`)}` +
       ` · started ${mdInline(result.startedAt)}`,
   ];
+  const several = result.services.length > 1;
+  for (const service of result.services.filter((s) => s.attach))
+    lines.push('', attachNote(service, several));
   if (result.interrupted)
     lines.push('', `> **Interrupted:** ${mdInline(cut(result.interrupted, LINE_MAX))}`);
   if (result.error)
     lines.push('', `> **Internal error:** ${mdInline(cut(result.error, LINE_MAX))}`);
   return lines.join('\n');
+}
+
+/** Attach mode checks whatever listens: the reader must know nothing was started (SPEC §3.2). */
+function attachNote(service: ServiceResult, several: boolean): string {
+  const which = several ? ` (${mdInline(service.name)})` : '';
+  return `> **Attach mode${which}:** nothing was started; checked the server already listening on port ${service.port}, started elsewhere.`;
 }
 
 function serviceParts(service: ServiceResult): Part[] {

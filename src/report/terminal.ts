@@ -36,7 +36,8 @@ export interface ReportPaths {
 }
 
 export interface TerminalReporter {
-  serviceStarted(name: string, port: number): void;
+  /** `attach`: nothing is started, the server already on the port is checked (said at once). */
+  serviceStarted(name: string, port: number, attach?: boolean): void;
   itemStarted(id: string, title: string): void;
   progress(text: string): void;
   /** One backend log line, streamed to the job log under its service's name. */
@@ -80,9 +81,13 @@ export function createTerminalReporter(
   };
 
   return {
-    serviceStarted(name, port) {
+    serviceStarted(name, port, attach = false) {
       clearLive();
       out.write(`${services++ > 0 ? '\n' : ''}${paint(1, `${oneLine(name)} — port ${port}`)}\n`);
+      if (attach)
+        out.write(
+          `  ${paint(33, `attach mode: nothing is started; checking the server already listening on port ${port}`)}\n`,
+        );
     },
 
     itemStarted(_id, title) {
