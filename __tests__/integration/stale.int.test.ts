@@ -45,11 +45,16 @@ test('port held and on-conflict fail: port-free fails naming the holder, nothing
   const port = await freePort();
   const stale = await staleServer(port);
 
-  const { code, report, reportDir } = await runCheck(args(port));
+  const { code, report, reportDir, summary } = await runCheck(args(port));
 
   expect(code).toBe(1);
   const statuses = itemStatuses(report);
   expect(statuses['port-free']).toBe('fail');
+  // The listener picture is the holder's, not empty, exactly when it matters.
+  const pictured = report!.services[0]!.listeners.flatMap((s) => s.processes.map((p) => p.pid));
+  expect(pictured).toEqual([stale.pid]);
+  expect(summary).not.toContain('No listener was read on this port');
+  expect(summary).toContain(`| ${stale.pid} |`);
   const rest = Object.entries(statuses).filter(([id]) => id !== 'port-free');
   expect(rest.map(([, s]) => s)).toEqual(rest.map(() => 'skip'));
   const portFree = item(report, 'port-free');

@@ -5,9 +5,11 @@
  * wherever it went (a start command that backgrounds or daemonizes its server), stopped at
  * teardown, and "port free" is said only when read back.
  */
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { currentPlatform } from '../../src/platform/index.js';
-import { freePort } from '../helpers/procs.js';
+import { NGINX, nginxArgs, writeNginxConfig } from '../fixtures/linux/servers.js';
+import { freePort, trackPid } from '../helpers/procs.js';
 import {
   APPS,
   INT_APPS,
@@ -194,4 +196,48 @@ test('a backend that listens on another port: the readiness timeout says where i
   );
   expect(ready.diagnosis).toContain(`Your backend listens on ${other}, not on ${port}`);
   expect(item(report, 'teardown').status).toBe('pass');
+});
+
+test('nginx daemonizing (its title overwrites the environment, so no marker is readable): ours by timing, stopped at teardown with its nobody workers', async () => {
+  const port = await freePort();
+  const dir = await tempDir();
+  chmodSync(dir, 0o755);
+  const conf = writeNginxConfig(dir, port, ['127.0.0.1']);
+  // nginx as installed: it daemonizes, and its workers run as nobody.
+  writeFileSync(
+    conf,
+    readFileSync(conf, 'utf8').replace('daemon off;', 'daemon on;').replace('user root;\n', ''),
+  );
+  try {
+    const { code, report } = await runCheck([
+      `--start=${NGINX} ${nginxArgs(conf).join(' ')}`,
+      `--cwd=${dir}`,
+      `--port=${port}`,
+      '--no-clear-bytecode',
+      '--ready-timeout=30s',
+    ]);
+
+    expect(itemStatuses(report)).toMatchObject({
+      ready: 'pass',
+      'single-listener': 'pass',
+      'listener-owner': 'pass',
+      teardown: 'pass',
+    });
+    expect(code).toBe(0);
+    // Ready may see the socket while nginx's first process still holds it: no daemonized note.
+    const owner = item(report, 'listener-owner');
+    // The daemon master is ours by timing once reparented to init, or by the tree when the watch
+    // saw it while nginx's first process (the backend) was still its parent — a slow machine.
+    expect(owner.summary).toMatch(
+      /^all \d+ holder\(s\) (belong to the run .*\d+ by timing|belong to the backend's tree)/,
+    );
+    expect(item(report, 'teardown').summary).toMatch(new RegExp(`port ${port} is free$`));
+    expect(await currentPlatform().listListeners(port)).toEqual([]);
+  } finally {
+    const pidFile = path.join(dir, 'nginx.pid');
+    if (existsSync(pidFile)) {
+      const master = Number(readFileSync(pidFile, 'utf8'));
+      if (master > 1) trackPid(master);
+    }
+  }
 });

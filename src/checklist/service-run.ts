@@ -142,7 +142,14 @@ export class ServiceRun {
         break;
       }
     }
-    if (rule === null && (await this.startedByTiming(proc))) rule = 'timing';
+    // By timing, the process or an ancestor (nginx's workers: another user, their master ours).
+    for (const link of rule === null ? chain : []) {
+      if (await this.startedByTiming(link)) {
+        rule = 'timing';
+        this.adopt(link, rule);
+        break;
+      }
+    }
     if (rule === null) {
       // Before the backend's own record exists, a chain cannot reach it yet: judge again later.
       if (root) this.strangers.set(proc.pid, proc);

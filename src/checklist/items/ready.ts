@@ -5,7 +5,7 @@
  * from resolving `localhost`.
  */
 import { performance } from 'node:perf_hooks';
-import type { ListenerSocket } from '../../platform/types.js';
+import type { ListenerSocket, ProcessInfo } from '../../platform/types.js';
 import { deriveBaseUrl } from '../../http/base-url.js';
 import { httpRequest } from '../../http/request.js';
 import { checkResource, parseWaitOnResource } from '../../http/wait-on.js';
@@ -17,6 +17,7 @@ import { pause, POLL_MS } from '../wait.js';
 
 /** While a daemonized backend is awaited, how often its processes are looked for (a /proc scan). */
 const MEMBERS_CHECK_MS = 250;
+const DAEMON_RESCAN_MS = 50;
 
 export const ready: ChecklistItem = {
   id: 'ready',
@@ -44,7 +45,9 @@ export const ready: ChecklistItem = {
       ) {
         membersCheckedAt = Date.now();
         // A start command that exits 0 while its processes live on has daemonized: keep waiting.
-        const left = backend.exit.code === 0 ? await service.liveMembers() : [];
+        // The port's holders are judged first: a daemon whose title overwrote its environment
+        // (nginx) carries no readable marker and is ours only by timing.
+        const left = backend.exit.code === 0 ? await daemonLeftBehind(service) : [];
         if (left.length === 0) return exitedEarly(service, daemonized !== null);
         if (daemonized === null) {
           service.mark('start command exited; its processes carry on (daemonized)');
@@ -86,6 +89,22 @@ export const ready: ChecklistItem = {
     return timedOut(service, waitingFor, daemonized);
   },
 };
+
+/**
+ * The run's processes left after the start command exited 0. The port's holders are judged
+ * first: a daemon whose title overwrote its environment (nginx) is ours only by timing. A daemon
+ * between its two forks can be missed by one scan (the parent gone, the child not yet listed),
+ * so an empty scan is confirmed once, a moment later.
+ */
+async function daemonLeftBehind(service: ServiceRun): Promise<ProcessInfo[]> {
+  for (let scan = 0; scan < 2; scan++) {
+    if (scan > 0) await pause(DAEMON_RESCAN_MS);
+    await service.watch.refresh();
+    const left = await service.liveMembers();
+    if (left.length > 0) return left;
+  }
+  return [];
+}
 
 function exitedEarly(service: ServiceRun, wasDaemonized: boolean): ItemOutcome {
   const backend = service.backend!;
