@@ -1,7 +1,7 @@
 /**
  * One counting rule, on real servers: for each scenario, `listeners --expect 1` (its exit code
- * and its JSON) and `groupListeners` over the platform's listener table must give the same
- * number of listeners — the number a person would count as servers (README, "The checklist").
+ * and its JSON), `run --attach` (its single-listener item) and `groupListeners` over the
+ * platform's listener table must give the same number of listeners — the number a person would count as servers (README, "The checklist").
  * Every process is started in its own process group and stopped by pid after each test.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { groupListeners, type NumberedSocket } from '../../src/checklist/listene
 import { main } from '../../src/cli/main.js';
 import { currentPlatform } from '../../src/platform/index.js';
 import { captureIO } from '../fixtures/linux/cli-io.js';
+import { checkAndCleanUpAfterEach, runCheck } from '../integration/run-helpers.js';
 import {
   NGINX,
   nginxArgs,
@@ -20,13 +21,14 @@ import {
   spawnPythonListener,
   writeNginxConfig,
 } from '../fixtures/linux/servers.js';
-import { PYTHON, cleanupProcesses, freePort, spawnTracked, until } from '../helpers/procs.js';
+import { PYTHON, freePort, spawnTracked, until } from '../helpers/procs.js';
 
 const APPS = fileURLToPath(new URL('../apps/', import.meta.url));
 const INT_APPS = fileURLToPath(new URL('../integration/apps/', import.meta.url));
 const tempDirs: string[] = [];
 
-afterEach(cleanupProcesses);
+// Stops what each test spawned (by pid) and removes the runs' report folders.
+checkAndCleanUpAfterEach();
 afterAll(() => {
   removeAppDir();
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -156,5 +158,11 @@ test.each(scenarios)(
     } else {
       expect(io.err()).toBe('');
     }
+
+    // The checklist counts the same way (attach mode: the servers were started here).
+    const { report } = await runCheck(['--attach', `--port=${port}`, '--ready-timeout=10s']);
+    const single = report!.services[0]!.items.find((i) => i.id === 'single-listener')!;
+    expect(single.status).toBe(listeners <= 1 ? 'pass' : 'fail');
+    expect(single.summary).toMatch(new RegExp(`^${listeners} listener\\(s\\) on port ${port} `));
   },
 );
