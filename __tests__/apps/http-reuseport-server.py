@@ -3,19 +3,34 @@
 Usage: python3 http-reuseport-server.py PORT STATUS. Two of these on one port with different
 statuses are the "two servers on one port" signature: the kernel spreads connections.
 Prints READY once bound and listening.
+
+For the whole-run watch tests, from the environment:
+GO_FILE: on the first /api/health request, create this file (a start command waits on it to
+    start a second server), then answer after HEALTH_DELAY_S seconds.
+FLAKY=1: every second request answers 500 instead (one server that answers inconsistently).
 """
 import json
+import os
 import socket
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 PORT, STATUS = int(sys.argv[1]), int(sys.argv[2])
+COUNT = {"requests": 0}
 
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
-        body = json.dumps({"status": STATUS}).encode()
-        self.send_response(STATUS)
+        go = os.environ.get("GO_FILE")
+        if self.path == "/api/health" and go and not os.path.exists(go):
+            open(go, "w").close()
+            time.sleep(float(os.environ.get("HEALTH_DELAY_S", "0")))
+        COUNT["requests"] += 1
+        flaky = os.environ.get("FLAKY") == "1" and COUNT["requests"] % 2 == 0
+        status = 500 if flaky else STATUS
+        body = json.dumps({"status": status}).encode()
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

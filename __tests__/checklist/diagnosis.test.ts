@@ -4,13 +4,13 @@
  * daemonize hint that names the flags that really daemonize.
  */
 import { fakePlatform } from '../helpers/fake-platform.js';
+import { runEnvironment, serviceConfig } from '../helpers/service-config.js';
 import {
   describeListeners,
   diagnoseHolders,
   diagnoseSurvivors,
 } from '../../src/checklist/diagnosis.js';
-import { ServiceRun, type RunEnvironment } from '../../src/checklist/service-run.js';
-import { DEFAULT_FORBID_LOG, type ServiceConfig } from '../../src/config/types.js';
+import { ServiceRun } from '../../src/checklist/service-run.js';
 import type { Family, ListenerSocket, Platform, ProcessInfo } from '../../src/platform/types.js';
 
 const RUN_START = new Date('2025-06-01T12:00:00.000Z');
@@ -44,39 +44,11 @@ function service(opts: { attach?: boolean; ours?: ProcessInfo[]; known?: Process
     getProcess: (pid) => Promise.resolve(known.get(pid) ?? null),
     listProcesses: () => Promise.resolve([...known.values()]),
   });
-  const config: ServiceConfig = {
-    name: 'backend',
+  const config = serviceConfig({
     start: opts.attach ? '' : 'gunicorn app:app',
     attach: opts.attach ?? false,
-    cwd: '/tmp',
-    port: 5000,
-    env: {},
-    readyTimeoutMs: 10_000,
-    waitOn: [],
-    health: null,
-    baseUrl: null,
-    endpoints: [],
-    probes: 3,
-    maxListeners: 1,
-    onConflict: 'fail',
-    clearBytecode: false,
-    expectLog: [],
-    forbidLog: DEFAULT_FORBID_LOG,
-    stopTimeoutMs: 10_000,
-    keepRunning: false,
-  };
-  const env: RunEnvironment = {
-    platform,
-    reportDir: '/nonexistent',
-    redact: (text) => text,
-    redactsLogs: false,
-    progress: () => undefined,
-    logLine: () => undefined,
-    startedAtMs: 0,
-    startedAtWall: RUN_START,
-    escalate: new AbortController().signal,
-    signal: new AbortController().signal,
-  };
+  });
+  const env = runEnvironment(platform, { reportDir: '/nonexistent', startedAtWall: RUN_START });
   const run = new ServiceRun(config, env);
   for (const p of opts.ours ?? []) run.tree.set(p.pid, p);
   return run;

@@ -6,8 +6,9 @@
 import type { RunDeps } from '../../src/checklist/runner.js';
 import { runChecklist } from '../../src/checklist/runner.js';
 import type { RunResult } from '../../src/checklist/types.js';
-import { DEFAULT_FORBID_LOG, type Config } from '../../src/config/types.js';
+import type { Config } from '../../src/config/types.js';
 import { currentPlatform } from '../../src/platform/index.js';
+import { serviceConfig } from '../helpers/service-config.js';
 import { serve, type InProcessServer } from '../http/servers.js';
 
 let server: InProcessServer;
@@ -18,29 +19,7 @@ afterEach(() => server.close());
 
 function config(port: number): Config {
   return {
-    services: [
-      {
-        name: 'backend',
-        start: '',
-        attach: true,
-        cwd: process.cwd(),
-        env: {},
-        readyTimeoutMs: 10_000,
-        waitOn: [],
-        health: null,
-        baseUrl: null,
-        endpoints: [],
-        probes: 1,
-        maxListeners: 1,
-        onConflict: 'fail',
-        clearBytecode: false,
-        expectLog: [],
-        forbidLog: DEFAULT_FORBID_LOG,
-        stopTimeoutMs: 10_000,
-        keepRunning: false,
-        port,
-      },
-    ],
+    services: [serviceConfig({ start: '', attach: true, cwd: process.cwd(), probes: 1, port })],
     reportDir: '/nonexistent-never-written',
     secrets: [],
     configPath: null,

@@ -3,14 +3,10 @@
  * bounded concurrency and reported in the listed order, whatever order they finish in.
  */
 import { runChecklist } from '../../src/checklist/runner.js';
-import {
-  DEFAULT_FORBID_LOG,
-  type Config,
-  type EndpointSpec,
-  type ServiceConfig,
-} from '../../src/config/types.js';
+import type { Config, EndpointSpec, ServiceConfig } from '../../src/config/types.js';
 import { currentPlatform } from '../../src/platform/index.js';
 import { freePort } from '../helpers/procs.js';
+import { serviceConfig } from '../helpers/service-config.js';
 import { serve, type InProcessServer } from '../http/servers.js';
 
 let server: InProcessServer | undefined;
@@ -25,29 +21,7 @@ function attachRun(
   progress: (text: string) => void = () => undefined,
 ) {
   const config: Config = {
-    services: [
-      {
-        name: 'backend',
-        start: '',
-        attach: true,
-        cwd: process.cwd(),
-        env: {},
-        readyTimeoutMs: 10_000,
-        waitOn: [],
-        health: null,
-        baseUrl: null,
-        endpoints: [],
-        probes: 3,
-        maxListeners: 1,
-        onConflict: 'fail',
-        clearBytecode: false,
-        expectLog: [],
-        forbidLog: DEFAULT_FORBID_LOG,
-        stopTimeoutMs: 10_000,
-        keepRunning: false,
-        ...service,
-      },
-    ],
+    services: [serviceConfig({ start: '', attach: true, cwd: process.cwd(), ...service })],
     reportDir: '/nonexistent-never-written',
     secrets: [],
     configPath: null,

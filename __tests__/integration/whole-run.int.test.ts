@@ -5,14 +5,13 @@
  * wherever it went (a start command that backgrounds or daemonizes its server), stopped at
  * teardown, and "port free" is said only when read back.
  */
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { currentPlatform } from '../../src/platform/index.js';
 import { NGINX, nginxArgs, writeNginxConfig } from '../fixtures/linux/servers.js';
 import { freePort, trackPid } from '../helpers/procs.js';
 import {
   APPS,
-  INT_APPS,
   PY,
   checkAndCleanUpAfterEach,
   item,
@@ -23,7 +22,8 @@ import {
 
 checkAndCleanUpAfterEach();
 
-const APP = `${PY} ${path.join(INT_APPS, 'reuseport_app.py')}`;
+/** `${APP} PORT STATUS`: a SO_REUSEPORT server answering every GET with STATUS. */
+const APP = `${PY} ${path.join(APPS, 'http-reuseport-server.py')}`;
 const GUNICORN = '/usr/bin/gunicorn';
 
 /** After the run: nothing listens on the port and no process carries the run's marker. */
@@ -38,12 +38,11 @@ test('a second server that binds after single-listener passed (during the checks
   const dir = await tempDir();
   // The first server, on its first health request, lets the start command go on to exec a
   // second server on the same port (SO_REUSEPORT), without the route: the seed's late binder.
-  const start = `GO_FILE=${dir}/go HEALTH_DELAY_S=1 ${APP} & while [ ! -e ${dir}/go ]; do sleep 0.05; done; ROUTE_STATUS=404 exec ${APP}`;
+  const start = `GO_FILE=${dir}/go HEALTH_DELAY_S=1 ${APP} ${port} 200 & while [ ! -e ${dir}/go ]; do sleep 0.05; done; exec ${APP} ${port} 404`;
   const { code, report, summary } = await runCheck([
     `--start=${start}`,
     `--cwd=${dir}`,
     `--port=${port}`,
-    `--env=PORT=${port}`,
     // Ready on the TCP connect, so the health item (after single-listener) sends the first request.
     `--wait-on=tcp:127.0.0.1:${port}`,
     '--health=/api/health',
@@ -70,7 +69,8 @@ test('a second server that binds after single-listener passed (during the checks
   expect(single.details).toHaveLength(2);
   for (const line of single.details)
     expect(line).toMatch(
-      /^pid \d+ \(.*reuseport_app\.py\) on 127\.0\.0\.1:\d+ \(ours, appeared at \+/,
+      // (the command line may be cut short: its length depends on where the repository is)
+      /^pid \d+ \(\/usr\/bin\/python3 -u .*\) on 127\.0\.0\.1:\d+ \(ours, appeared at \+/,
     );
   expect(single.diagnosis).toMatch(/SO_REUSEPORT/);
   const endpoint = item(report, 'endpoint:GET /api/route');
@@ -159,10 +159,9 @@ test('a start command that fails after backgrounding a process: ready fails with
 test('one server that answers 200 and 500 in turn: flapping, named as one inconsistent server, not two', async () => {
   const port = await freePort();
   const { code, report } = await runCheck([
-    `--start=exec ${APP}`,
+    `--start=exec ${APP} ${port} 200`,
     `--cwd=${await tempDir()}`,
     `--port=${port}`,
-    `--env=PORT=${port}`,
     '--env=FLAKY=1',
     '--endpoint=GET /api/route',
     '--probes=4',
@@ -201,13 +200,9 @@ test('a backend that listens on another port: the readiness timeout says where i
 test('nginx daemonizing (its title overwrites the environment, so no marker is readable): ours by timing, stopped at teardown with its nobody workers', async () => {
   const port = await freePort();
   const dir = await tempDir();
-  chmodSync(dir, 0o755);
-  const conf = writeNginxConfig(dir, port, ['127.0.0.1']);
-  // nginx as installed: it daemonizes, and its workers run as nobody.
-  writeFileSync(
-    conf,
-    readFileSync(conf, 'utf8').replace('daemon off;', 'daemon on;').replace('user root;\n', ''),
-  );
+  const conf = writeNginxConfig(dir, port, ['127.0.0.1'], { user: 'nobody' });
+  // nginx as installed: it daemonizes.
+  writeFileSync(conf, readFileSync(conf, 'utf8').replace('daemon off;', 'daemon on;'));
   try {
     const { code, report } = await runCheck([
       `--start=${NGINX} ${nginxArgs(conf).join(' ')}`,
