@@ -56,7 +56,7 @@ export class PortWatch {
     if (!this.loop || this.stopper.signal.aborted) return;
     this.stopper.abort();
     await this.loop;
-    await this.refresh();
+    await this.refresh().catch(() => undefined); // the items' own reads report failures
   }
 
   /** Takes the full inventory now (new holders of a known socket show up only this way). */
@@ -113,16 +113,14 @@ export class PortWatch {
   }
 
   private async run(): Promise<void> {
-    await this.refresh();
     while (!this.stopper.signal.aborted) {
-      await pause(this.platform.watchPollMs, this.stopper.signal);
-      if (this.stopper.signal.aborted) break;
       try {
         const ids = (await this.platform.listSocketIds(this.port)).sort().join(' ');
-        if (ids !== this.ids) await this.refresh();
+        if (ids !== this.ids || this.history.length === 0) await this.refresh();
       } catch {
         // A failed read (a tool timing out) is retried at the next poll; the items re-read anyway.
       }
+      await pause(this.platform.watchPollMs, this.stopper.signal);
     }
   }
 

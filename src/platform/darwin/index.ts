@@ -43,7 +43,9 @@ export function createDarwinPlatform(run: RunCommand): Platform {
     // Every read runs lsof (tens of milliseconds of CPU): poll less often than on Linux.
     watchPollMs: 100,
     listListeners,
-    listSocketIds: async (port) => (await listListeners(port)).map((s) => s.socketId),
+    // lsof alone: the processes' details (ps) are read only when the set of sockets changes.
+    listSocketIds: async (port) =>
+      (await readLsof(run, port)).filter((e) => e.port === port).map(socketIdOf),
     // Not read yet on macOS: a readiness timeout then says only what listens on the port.
     listeningSocketsOf: async () => [],
 
@@ -86,6 +88,11 @@ async function readLsof(run: RunCommand, port: number): Promise<LsofSocketEntry[
   return parseLsofFields(result.stdout);
 }
 
+/** lsof's `d` field, the socket's kernel address; without it, one id per process and fd. */
+function socketIdOf(entry: LsofSocketEntry): string {
+  return entry.device ?? `${entry.pid ?? '?'}/${entry.fd}/${entry.address}:${entry.port}`;
+}
+
 /** One ListenerSocket per `d` value, holding every pid lsof printed it under. */
 function groupBySocket(
   entries: LsofSocketEntry[],
@@ -93,8 +100,7 @@ function groupBySocket(
 ): ListenerSocket[] {
   const sockets = new Map<string, ListenerSocket>();
   for (const entry of entries) {
-    const socketId =
-      entry.device ?? `${entry.pid ?? '?'}/${entry.fd}/${entry.address}:${entry.port}`;
+    const socketId = socketIdOf(entry);
     const socket = sockets.get(socketId) ?? {
       address: entry.address,
       port: entry.port,
