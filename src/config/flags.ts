@@ -88,5 +88,6 @@ export const RUN_FLAGS_HELP: string = (() => {
     'Flags override the config file; repeatable flags replace its list.',
     '',
     ...rows.map((r) => `  ${r.left.padEnd(width)}${r.right}`),
+    '', // ends with a newline, as every help text does
   ].join('\n');
 })();
