@@ -210,3 +210,26 @@ test('action in GitHub Actions: backend log grouped, never an item line in a gro
     await job.dispose();
   }
 }, 180_000);
+
+test('action with FORCE_COLOR=1: coloured icons, and workflow commands still start their lines', async () => {
+  const port = await testPort();
+  const job = await Job.create(scratch);
+  try {
+    const run = await job.run('action.yml', {
+      with: { start: appCommand(port, 0), port: String(port), 'health-path': '/health' },
+      env: { FORCE_COLOR: '1' },
+      actionPath: bundledActionPath(),
+      timeoutMs: 90_000,
+    });
+    expect(run.exitCode).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(run.stdout).toContain('\x1b[32m✔\x1b[0m Backend ready');
+    expect(lines).toContain('::group::backend log (backend)');
+    expect(lines).toContain('\x1b[2mbackend │\x1b[0m booting');
+    expect(lines.filter((l) => l === '::endgroup::').length).toBe(
+      lines.filter((l) => l.startsWith('::group::')).length,
+    );
+  } finally {
+    await job.dispose();
+  }
+}, 120_000);
