@@ -1,8 +1,8 @@
 /**
  * The run shared by both front ends: the checklist with live terminal output, then every report
  * (report.json, junit.xml, the job summary), written whatever happened — a failed check, an
- * internal error or an interrupt — and the exit code (SPEC §6). On an interrupt the reports are
- * also written before teardown, marked `interrupted` (SPEC §3.3).
+ * internal error or an interrupt — and the exit code (README, "Command line"). On an interrupt the
+ * reports are also written before teardown, marked `interrupted` (README, "Cancellation").
  */
 import { appendFileSync, existsSync, statSync, truncateSync } from 'node:fs';
 import type { Config } from './config/types.js';
@@ -13,7 +13,7 @@ import { runChecklist } from './checklist/runner.js';
 import { INTERRUPTED_GRACE_MS } from './checklist/teardown-grace.js';
 import { createRedactor } from './report/redact.js';
 import { renderSummary } from './report/summary.js';
-import { createTerminalReporter } from './report/terminal.js';
+import { createTerminalReporter, terminalColor } from './report/terminal.js';
 import { writeReports } from './report/write.js';
 
 export interface Terminal {
@@ -37,8 +37,10 @@ export async function runAndReport(
   env: Record<string, string | undefined> = process.env,
 ): Promise<RunOutcome> {
   const redactor = createRedactor(config.secrets);
-  const color = out.isTTY && env.NO_COLOR === undefined;
-  const terminal = createTerminalReporter(out, { color });
+  const terminal = createTerminalReporter(out, {
+    color: terminalColor(out.isTTY, env),
+    groups: env.GITHUB_ACTIONS === 'true',
+  });
   const cancel = listenForCancel();
   const summary = stepSummary(env.GITHUB_STEP_SUMMARY);
   /** Every report of a result: report.json and junit.xml replaced, the job summary rewritten. */
@@ -73,7 +75,7 @@ export async function runAndReport(
 
     const { redacted, paths, text } = report(result);
     // act discards job summaries: print it where its user can read it.
-    if (env.ACT === 'true') out.write(`\n${text}\n`);
+    if (env.ACT === 'true') terminal.print(`\n${text}\n`);
     terminal.finished(redacted, paths);
 
     const interruptCode = result.interrupted ? INTERRUPT_EXIT[result.interrupted] : undefined;

@@ -14,10 +14,13 @@ const read = (file: string) => readFileSync(path.join(WORKFLOWS, file), 'utf8');
 
 interface Workflow {
   on: Record<string, unknown>;
+  permissions?: Record<string, string>;
   jobs: Record<
     string,
     {
       name?: string;
+      needs?: string | string[];
+      permissions?: Record<string, string>;
       'runs-on': string;
       strategy?: { matrix?: Record<string, unknown[]> };
       steps: Array<Record<string, unknown> & { with?: Record<string, unknown> }>;
@@ -31,12 +34,13 @@ beforeAll(async () => {
   lint = await createLinter();
 });
 
-test('the four workflows are there', () => {
+test('the five workflows are there', () => {
   expect(files.sort()).toEqual([
     'check-dist.yml',
     'ci.yml',
     'e2e.yml',
     'example-required-check.yml',
+    'release.yml',
   ]);
 });
 
@@ -82,4 +86,69 @@ test('the example required check runs on pull_request under a stable job name', 
   const example = workflow('example-required-check.yml');
   expect(Object.keys(example.on)).toEqual(['pull_request']);
   expect(example.jobs['single-listener-check']!.name).toBe('single-listener-check');
+});
+
+test('no run: script in any workflow holds a ${{ }} expression (values come through env:)', () => {
+  for (const file of files) {
+    for (const job of Object.values(workflow(file).jobs))
+      for (const step of job.steps)
+        if (typeof step.run === 'string')
+          expect([file, step.run]).toEqual([file, expect.not.stringContaining('${{')]);
+  }
+});
+
+test("actions are pinned: GitHub's own (actions/*) to a major tag, any other to a full commit SHA", () => {
+  for (const file of files) {
+    for (const job of Object.values(workflow(file).jobs))
+      for (const step of job.steps)
+        if (typeof step.uses === 'string' && !step.uses.startsWith('./'))
+          expect(step.uses).toMatch(/^(actions\/[\w-]+@v\d+|[\w-]+\/[\w./-]+@[0-9a-f]{40})$/);
+  }
+});
+
+describe('release.yml', () => {
+  const release = workflow('release.yml');
+  const { check, release: publish } = release.jobs;
+  const runs = (job: Workflow['jobs'][string]) => job.steps.map((s) => String(s.run ?? ''));
+
+  test('runs on vX.Y.Z tags only, read-only by default, one release at a time', () => {
+    expect(release.on).toEqual({ push: { tags: ['v*.*.*'] } });
+    expect(release.permissions).toEqual({ contents: 'read' });
+    expect(check!.permissions).toBeUndefined();
+    expect(parse(read('release.yml')).concurrency).toEqual({
+      group: 'release',
+      'cancel-in-progress': false,
+    });
+  });
+
+  test('check: tag = package.json version, CHANGELOG section, fresh dist/, the tests', () => {
+    const all = runs(check!).join('\n');
+    expect(all).toContain('if [ "$TAG" != "v$version" ]');
+    expect(all).toContain('node scripts/changelog-section.mjs "$TAG"');
+    expect(all).toMatch(/npm run build\n\s*if ! git diff --exit-code --stat -- dist\//);
+    expect(runs(check!)).toContain('npm test');
+    expect(check!.steps.find((s) => s.uses === 'actions/checkout@v4')!.with).toEqual({
+      'persist-credentials': false,
+    });
+  });
+
+  test('release: only after check; writes contents and an id token; release, major tag, npm', () => {
+    expect(publish!.needs).toBe('check');
+    expect(publish!.permissions).toEqual({ contents: 'write', 'id-token': 'write' });
+    const [notes, major, npm] = publish!.steps.filter((s) => s.run !== undefined);
+    expect(notes!.run).toContain(
+      'node scripts/changelog-section.mjs "$TAG" > "$RUNNER_TEMP/notes.md"',
+    );
+    expect(notes!.run).toContain('gh release create "$TAG" --verify-tag');
+    expect(notes!.env).toMatchObject({
+      GH_TOKEN: '${{ github.token }}',
+      TAG: '${{ github.ref_name }}',
+    });
+    expect(major!.run).toContain('major="${TAG%%.*}"');
+    expect(major!.run).toContain('git push --force origin "refs/tags/$major"');
+    // npm only with the secret, and then with provenance.
+    expect(npm!.env).toMatchObject({ NODE_AUTH_TOKEN: '${{ secrets.NPM_TOKEN }}' });
+    expect(npm!.run).toMatch(/^if \[ -z "\$NODE_AUTH_TOKEN" \]; then\n[^\n]*\n\s*exit 0/);
+    expect(npm!.run).toContain('npm publish --provenance');
+  });
 });

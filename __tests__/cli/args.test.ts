@@ -64,12 +64,15 @@ test.each(['listeners', 'free'])('%s --help lists every flag with its default', 
   if (name === 'listeners') expect(out).toContain('(default: 1)');
 });
 
-test.each([[['--version']], [['listeners', '--version']], [['free', '--version']]])(
-  '%j prints the version',
-  async (argv) => {
-    expect(await run(argv)).toEqual({ code: 0, out: `${VERSION}\n`, err: '' });
-  },
-);
+test.each([
+  [['--version']],
+  [['-v']],
+  [['-V']],
+  [['listeners', '--version']],
+  [['free', '--version']],
+])('%j prints the version', async (argv) => {
+  expect(await run(argv)).toEqual({ code: 0, out: `${VERSION}\n`, err: '' });
+});
 
 test('--help alone lists the commands', async () => {
   const { code, out } = await run(['--help']);

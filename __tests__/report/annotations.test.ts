@@ -1,4 +1,8 @@
-import { failureAnnotations } from '../../src/report/annotations.js';
+import {
+  capAnnotations,
+  failureAnnotations,
+  MAX_ERROR_ANNOTATIONS,
+} from '../../src/report/annotations.js';
 import { failingRun, passingRun, SINGLE_LISTENER_DIAGNOSIS } from '../fixtures/report/results.js';
 
 describe('failureAnnotations', () => {
@@ -17,5 +21,68 @@ describe('failureAnnotations', () => {
 
   test('none for a passing run; warnings and skips are not errors', () => {
     expect(failureAnnotations(passingRun())).toEqual([]);
+  });
+});
+
+describe('the cap: GitHub shows at most 10 error annotations a step', () => {
+  /** A failing run with `n` failed items, `ep-1` … `ep-n`. */
+  function failures(n: number) {
+    const result = failingRun();
+    const [api] = result.services;
+    const template = api!.items.find((item) => item.status === 'fail')!;
+    return {
+      ...result,
+      services: [
+        {
+          ...api!,
+          items: Array.from({ length: n }, (_, i) => ({
+            ...template,
+            id: `ep-${i + 1}`,
+            title: `Endpoint ${i + 1}`,
+            diagnosis: undefined,
+          })),
+        },
+      ],
+    };
+  }
+
+  test('ten failures: ten annotations, one each', () => {
+    const annotations = failureAnnotations(failures(10));
+    expect(annotations.map((a) => a.title)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `api: Endpoint ${i + 1}`),
+    );
+  });
+
+  test('eleven or more: nine, then one that counts and names the rest', () => {
+    for (const n of [11, 25]) {
+      const annotations = failureAnnotations(failures(n));
+      expect(annotations).toHaveLength(MAX_ERROR_ANNOTATIONS);
+      expect(annotations.slice(0, 9).map((a) => a.title)).toEqual(
+        Array.from({ length: 9 }, (_, i) => `api: Endpoint ${i + 1}`),
+      );
+      const more = annotations[9]!;
+      expect(more.title).toBe(`single-listener-check: ${n - 9} more failed items`);
+      expect(more.message).toMatch(
+        new RegExp(`^${n - 9} more items failed; GitHub shows at most 10 annotations a step`),
+      );
+      expect(more.message).toContain('in the job summary');
+      expect(more.message).toContain(`api: Endpoint 10; `);
+      expect(more.message).toMatch(new RegExp(`api: Endpoint ${n}$`));
+    }
+  });
+
+  test('capAnnotations keeps what it leaves out', () => {
+    const all = Array.from({ length: 4 }, (_, i) => ({ title: 't', message: `m${i}` }));
+    const { shown, rest } = capAnnotations(
+      all,
+      (r) => ({ title: 'more', message: `${r.length}` }),
+      3,
+    );
+    expect(shown.map((a) => a.message)).toEqual(['m0', 'm1', '2']);
+    expect(rest.map((a) => a.message)).toEqual(['m2', 'm3']);
+    expect(capAnnotations(all.slice(0, 3), () => ({ title: '', message: '' }), 3)).toEqual({
+      shown: all.slice(0, 3),
+      rest: [],
+    });
   });
 });

@@ -1,5 +1,9 @@
 /* eslint-disable no-control-regex -- these tests look for control characters */
-import { createTerminalReporter, PROGRESS_INTERVAL_MS } from '../../src/report/terminal.js';
+import {
+  createTerminalReporter,
+  PROGRESS_INTERVAL_MS,
+  terminalColor,
+} from '../../src/report/terminal.js';
 import { failingRun, passingRun } from '../fixtures/report/results.js';
 
 function capture(isTTY: boolean, color: boolean) {
@@ -166,4 +170,124 @@ describe('attach mode', () => {
       'api — port 5000\n  attach mode: nothing is started; checking the server already listening on port 5000\n\nweb — port 3000\n',
     );
   });
+});
+
+describe('heartbeat off a TTY', () => {
+  test('one line per interval while progress comes every poll, with what it waits for', () => {
+    let clock = 0;
+    let text = '';
+    const reporter = createTerminalReporter(
+      { write: (s) => (text += s), isTTY: false },
+      { color: false, now: () => clock, progressIntervalMs: 1000 },
+    );
+    reporter.itemStarted('ready', 'Backend ready');
+    // A poll every 100 ms for 3.5 s: a heartbeat at 1 s, 2 s and 3 s after the first poll.
+    for (let t = 0; t <= 3500; t += 100) {
+      clock = t;
+      reporter.progress(`waiting for port 5000: ${(t / 1000).toFixed(1)} s / 60 s`);
+    }
+    expect(text).toBe(
+      [
+        '  … Backend ready — waiting for port 5000: 1.0 s / 60 s',
+        '  … Backend ready — waiting for port 5000: 2.0 s / 60 s',
+        '  … Backend ready — waiting for port 5000: 3.0 s / 60 s',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('GitHub Actions log groups (off a TTY)', () => {
+  function grouped(isTTY = false) {
+    let clock = 0;
+    let text = '';
+    const reporter = createTerminalReporter(
+      { write: (s) => (text += s), isTTY },
+      { color: false, groups: true, now: () => clock },
+    );
+    return { reporter, output: () => text, advance: (ms: number) => (clock += ms) };
+  }
+
+  test('consecutive log lines of a service share a group, closed before every other line', () => {
+    const { reporter, output, advance } = grouped();
+    const items = passingRun().services[0]!.items;
+    reporter.serviceStarted('api', 5000);
+    reporter.itemStarted('ready', 'Backend ready');
+    reporter.logLine('api', 'booting');
+    reporter.logLine('api', 'listening');
+    reporter.progress('waiting for port 5000: 0.0 s / 60 s');
+    advance(5000);
+    reporter.progress('waiting for port 5000: 5.0 s / 60 s');
+    reporter.logLine('api', 'route registered');
+    reporter.logLine('worker', 'worker line');
+    reporter.itemFinished(items.find((i) => i.id === 'ready')!);
+    reporter.print('the summary\n');
+    reporter.finished(passingRun());
+    reporter.logLine('api', 'a late line'); // after the verdict: no group nothing would close
+
+    const lines = output().split('\n');
+    expect(lines.slice(0, 13)).toEqual([
+      'api — port 5000',
+      '::group::backend log (api)',
+      'api │ booting',
+      'api │ listening',
+      '::endgroup::',
+      '  … Backend ready — waiting for port 5000: 5.0 s / 60 s',
+      '::group::backend log (api)',
+      'api │ route registered',
+      '::endgroup::',
+      '::group::backend log (worker)',
+      'worker │ worker line',
+      '::endgroup::',
+      expect.stringMatching(/^ {2}✔ Backend ready — /),
+    ]);
+    expect(lines[13]).toBe('the summary');
+    expect(lines[lines.length - 2]).toBe('api │ a late line');
+    // Every group is closed, never nested, and no item or verdict line is inside one.
+    let open = false;
+    for (const line of lines) {
+      if (line.startsWith('::group::')) expect(open).toBe(false);
+      if (line === '::endgroup::') expect(open).toBe(true);
+      if (/^ {2}[✔✖⚠↷…]|single-listener-check (passed|failed)/.test(line)) expect(open).toBe(false);
+      open = line.startsWith('::group::') || (open && line !== '::endgroup::');
+    }
+  });
+
+  test('not on a TTY, and never without `groups`', () => {
+    const tty = grouped(true);
+    tty.reporter.logLine('api', 'booting');
+    expect(tty.output()).toBe('api │ booting\n');
+    const { reporter, output } = capture(false, false);
+    reporter.logLine('api', 'booting');
+    expect(output()).toBe('api │ booting\n');
+  });
+
+  test('a log line that looks like a workflow command never starts a line', () => {
+    const { reporter, output } = grouped();
+    reporter.logLine('api', '::endgroup::\n::error::injected');
+    expect(output()).toBe(
+      '::group::backend log (api)\napi │ ::endgroup::\napi │ ::error::injected\n',
+    );
+  });
+});
+
+describe('terminalColor', () => {
+  test.each([
+    [true, {}, true],
+    [false, {}, false],
+    [true, { NO_COLOR: '1' }, false],
+    [true, { NO_COLOR: '' }, true], // no-color.org: set to a non-empty value
+    [false, { FORCE_COLOR: '1' }, true],
+    [false, { FORCE_COLOR: '3' }, true],
+    [false, { FORCE_COLOR: 'true' }, true],
+    [false, { FORCE_COLOR: '' }, true],
+    [true, { FORCE_COLOR: '0' }, false],
+    [true, { FORCE_COLOR: 'false' }, false],
+    [false, { FORCE_COLOR: '1', NO_COLOR: '1' }, false], // NO_COLOR wins
+  ] as Array<[boolean, Record<string, string>, boolean]>)(
+    'isTTY %s, %j → %s',
+    (isTTY, env, color) => {
+      expect(terminalColor(isTTY, env)).toBe(color);
+    },
+  );
 });

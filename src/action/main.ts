@@ -6,7 +6,11 @@
 import * as core from '@actions/core';
 import { loadConfig } from '../config/load.js';
 import { EXIT, UsageError } from '../errors.js';
-import { failureAnnotations } from '../report/annotations.js';
+import {
+  capAnnotations,
+  failureAnnotations,
+  MAX_ERROR_ANNOTATIONS,
+} from '../report/annotations.js';
 import { runAndReport } from '../run-and-report.js';
 import { actionOutputs } from './outputs.js';
 
@@ -25,8 +29,16 @@ export async function run(env: Record<string, string | undefined> = process.env)
     return outcome.exitCode;
   } catch (err) {
     if (err instanceof UsageError) {
-      for (const problem of err.problems)
-        core.error(problem, { title: 'single-listener-check: invalid input' });
+      const title = 'single-listener-check: invalid input';
+      const { shown, rest } = capAnnotations(
+        err.problems.map((message) => ({ title, message })),
+        (left) => ({
+          title,
+          message: `${left.length} more problems, not annotated (GitHub shows at most ${MAX_ERROR_ANNOTATIONS} annotations a step); they follow in the log`,
+        }),
+      );
+      for (const annotation of shown) core.error(annotation.message, { title: annotation.title });
+      for (const { message } of rest) core.info(`${title}: ${message}`);
       return EXIT.usage;
     }
     core.error(`internal error: ${(err as Error).message}`);

@@ -4,6 +4,8 @@ import { VERSION } from '../version.js';
 import { processIO, type CliIO, type Command } from './command.js';
 
 const PROGRAM = 'single-listener-check';
+/** `-v` and `-V` too: the spellings other CLIs taught people to try first. */
+const VERSION_FLAGS = new Set(['--version', '-v', '-V']);
 
 /**
  * Every command by name, evaluated on first use: `--version`, `listeners` and `free` never run
@@ -38,7 +40,7 @@ function reportError(error: unknown, io: CliIO): number {
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   try {
     const [first] = argv;
-    if (first === '--version') {
+    if (first !== undefined && VERSION_FLAGS.has(first)) {
       io.stdout(`${VERSION}\n`);
       return EXIT.pass;
     }

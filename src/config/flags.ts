@@ -1,4 +1,4 @@
-/** The `run` command's flags (SPEC §4, §7), parsed strictly with node:util parseArgs. */
+/** The `run` command's flags (docs/configuration.md), parsed strictly with node:util parseArgs. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.js';
 import { SETTINGS, type RawSettings } from './settings.js';
@@ -88,5 +88,6 @@ export const RUN_FLAGS_HELP: string = (() => {
     'Flags override the config file; repeatable flags replace its list.',
     '',
     ...rows.map((r) => `  ${r.left.padEnd(width)}${r.right}`),
+    '', // ends with a newline, as every help text does
   ].join('\n');
 })();

@@ -1,4 +1,9 @@
-/** One GitHub error annotation per failed item (SPEC §6); the action passes each to core.error. */
+/**
+ * GitHub error annotations (README, "Logs in CI"): one per failed item, with its summary; the
+ * action passes each to core.error. GitHub shows at most MAX_ERROR_ANNOTATIONS error annotations
+ * a step and drops the rest without a word, so past that number the last one shown says how many
+ * more there are and where they are.
+ */
 import type { RunResult } from '../checklist/types.js';
 import { cleanText } from './text.js';
 
@@ -7,8 +12,29 @@ export interface Annotation {
   message: string;
 }
 
-export function failureAnnotations(result: RunResult): Annotation[] {
-  return result.services.flatMap((service) =>
+/** GitHub's limit: error annotations per step. */
+export const MAX_ERROR_ANNOTATIONS = 10;
+
+export interface CappedAnnotations {
+  /** At most `max`: all of them, or the first max - 1 and the one `more` made of the rest. */
+  shown: Annotation[];
+  /** Those left out (the caller may print them as plain log lines). */
+  rest: Annotation[];
+}
+
+export function capAnnotations(
+  all: Annotation[],
+  more: (rest: Annotation[]) => Annotation,
+  max = MAX_ERROR_ANNOTATIONS,
+): CappedAnnotations {
+  if (all.length <= max) return { shown: all, rest: [] };
+  const rest = all.slice(max - 1);
+  return { shown: [...all.slice(0, max - 1), more(rest)], rest };
+}
+
+/** One annotation per failed item, titled `<service>: <item title>`, capped (capAnnotations). */
+export function failureAnnotations(result: RunResult, max = MAX_ERROR_ANNOTATIONS): Annotation[] {
+  const all = result.services.flatMap((service) =>
     service.items
       .filter((item) => item.status === 'fail')
       .map((item) => ({
@@ -16,4 +42,14 @@ export function failureAnnotations(result: RunResult): Annotation[] {
         message: cleanText(item.diagnosis ? `${item.summary}\n${item.diagnosis}` : item.summary),
       })),
   );
+  return capAnnotations(
+    all,
+    (rest) => ({
+      title: `single-listener-check: ${rest.length} more failed items`,
+      message:
+        `${rest.length} more items failed; GitHub shows at most ${max} annotations a step, so ` +
+        `these are in the job summary and the log only: ${rest.map((a) => a.title).join('; ')}`,
+    }),
+    max,
+  ).shown;
 }

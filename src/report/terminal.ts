@@ -1,9 +1,12 @@
 /**
- * The live terminal view (SPEC §6): a header per service, one line per item with an icon as it
- * finishes (details and diagnosis indented below for fail and warn), the backend's log lines,
- * and a progress line while waiting. On a TTY the progress line is rewritten in place; off a
- * TTY (CI logs) it is printed at most once every PROGRESS_INTERVAL_MS. Colour only when asked.
- * The same icons are used everywhere: ✔ pass, ✖ fail, ⚠ warn, ↷ skip.
+ * The live terminal view (README, "Logs in CI"): a header per service, one line per item with an
+ * icon as it finishes (details and diagnosis indented below for fail and warn), the backend's log
+ * lines, and a progress line while waiting. On a TTY the progress line is rewritten in place;
+ * off a TTY (CI logs) it becomes a heartbeat line printed at most once every
+ * PROGRESS_INTERVAL_MS. In GitHub Actions (`groups`) each run of consecutive backend log lines
+ * sits in a collapsed `::group::backend log (<service>)`, closed before anything else is printed,
+ * so item lines, heartbeats and the verdict are never hidden inside a group. Colour only when
+ * asked (terminalColor). The same icons are used everywhere: ✔ pass, ✖ fail, ⚠ warn, ↷ skip.
  */
 import type { ItemResult, ItemStatus, RunResult } from '../checklist/types.js';
 import { renderListenerTable } from './listener-table.js';
@@ -24,10 +27,17 @@ export interface TerminalOutput {
 }
 
 export interface TerminalOptions {
-  /** The caller passes isTTY && !NO_COLOR. */
+  /** ANSI colours: see terminalColor. */
   color: boolean;
-  /** Clock for the off-TTY progress throttle (tests). */
+  /**
+   * GitHub Actions log groups around the backend's log lines (off a TTY only: a workflow command
+   * must start a line, which a live `\r` line would break). The caller passes GITHUB_ACTIONS.
+   */
+  groups?: boolean;
+  /** Clock for the off-TTY heartbeat throttle (tests). */
   now?: () => number;
+  /** Off a TTY, the least time between two heartbeat lines; default PROGRESS_INTERVAL_MS. */
+  progressIntervalMs?: number;
 }
 
 export interface ReportPaths {
@@ -43,7 +53,21 @@ export interface TerminalReporter {
   /** One backend log line, streamed to the job log under its service's name. */
   logLine(service: string, line: string): void;
   itemFinished(item: ItemResult): void;
+  /** Any other text for the log (the summary printed under act): outside any log group. */
+  print(text: string): void;
   finished(result: RunResult, reports?: ReportPaths): void;
+}
+
+/**
+ * Whether to colour the output: never when NO_COLOR is set to anything but "" (no-color.org; it
+ * wins over FORCE_COLOR); always when FORCE_COLOR is set, except "0" and "false", which turn
+ * colour off even on a TTY (Node.js's own reading of FORCE_COLOR); else only on a TTY.
+ */
+export function terminalColor(isTTY: boolean, env: Record<string, string | undefined>): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  return isTTY;
 }
 
 export const PROGRESS_INTERVAL_MS = 5000;
@@ -59,6 +83,8 @@ export function createTerminalReporter(
   opts: TerminalOptions,
 ): TerminalReporter {
   const now = opts.now ?? Date.now;
+  const interval = opts.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
+  const groups = opts.groups === true && !out.isTTY;
   const paint = (code: number, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const oneLine = (s: string) => cleanText(s).replace(/[\n\t]+/g, ' ');
 
@@ -66,8 +92,15 @@ export function createTerminalReporter(
   let live: string | null = null; // the progress line now on screen (TTY only)
   let quietSince: number | null = null; // off a TTY: when the last progress line was printed
   let services = 0;
+  let group: string | null = null; // the service whose log group is open (groups only)
+  let done = false; // finished: no group is opened after the verdict, nothing would close it
 
+  const closeGroup = () => {
+    if (group !== null) out.write('::endgroup::\n');
+    group = null;
+  };
   const clearLive = () => {
+    closeGroup();
     if (live !== null) out.write(CLEAR_LINE);
     live = null;
   };
@@ -100,18 +133,25 @@ export function createTerminalReporter(
       if (out.isTTY) return showLive(text);
       const t = now();
       if (quietSince === null) quietSince = t;
-      else if (t - quietSince >= PROGRESS_INTERVAL_MS) {
+      else if (t - quietSince >= interval) {
         quietSince = t;
+        closeGroup();
         out.write(`  … ${oneLine(current ? `${current} — ${text}` : text)}\n`);
       }
     },
 
     logLine(service, line) {
+      // The prefix also keeps a log line from starting with `::` (a workflow command).
       const prefix = paint(2, `${oneLine(service)} │`);
-      const text = cleanText(line)
+      let text = cleanText(line)
         .split('\n')
         .map((l) => `${prefix} ${l}\n`)
         .join('');
+      if (groups && !done && group !== service) {
+        closeGroup();
+        group = service;
+        text = `::group::backend log (${oneLine(service)})\n${text}`;
+      }
       // On a TTY the live line is cleared, the log line printed, and the live line redrawn below.
       out.write(live === null ? text : `${CLEAR_LINE}${text}${live}`);
     },
@@ -130,8 +170,14 @@ export function createTerminalReporter(
       out.write(lines.map((l) => `${l}\n`).join(''));
     },
 
+    print(text) {
+      clearLive();
+      out.write(text);
+    },
+
     finished(result, reports) {
       clearLive();
+      done = true;
       const items = result.services.flatMap((s) =>
         s.items.map((item) => ({ service: s.name, item })),
       );
