@@ -263,3 +263,30 @@ test('keep-running from the real program: it exits, and the backend keeps servin
   const io = captureIO();
   expect(await main(['stop', `--report-dir=${reportDir}`], io)).toBe(0);
 }, 120_000); // bundles the CLI first
+
+test('keep-running with a start command that backgrounds its server: stop finds it by the run marker and frees the port', async () => {
+  const port = await freePort();
+  const { code, report, reportDir } = await runCheck([
+    `--start=${PY} -m http.server ${port} --bind 127.0.0.1 &`,
+    `--cwd=${await tempDir()}`,
+    `--port=${port}`,
+    '--keep-running',
+    '--ready-timeout=30s',
+  ]);
+  expect(code).toBe(0);
+  const marker = report!.services[0]!.marker!;
+  const [daemon] = await currentPlatform().findMarked(marker);
+  expect(daemon).toBeDefined();
+
+  const io = captureIO();
+  const stopCode = await main(['stop', '--report-dir', reportDir], io);
+
+  expect([stopCode, io.err()]).toEqual([0, '']);
+  expect(io.out()).toMatch(
+    new RegExp(
+      `had already exited; stopped 1 process of its run found by the run's marker; port ${port} is free\\n$`,
+    ),
+  );
+  expect(await isRunning(daemon!.pid)).toBe(false);
+  expect(await currentPlatform().findMarked(marker)).toEqual([]);
+});

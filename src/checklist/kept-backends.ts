@@ -13,6 +13,8 @@ export interface KeptBackend {
   port: number;
   stopTimeoutMs: number;
   process: ProcessInfo;
+  /** The run's marker (absent in records written before it existed): finds its daemons. */
+  marker?: string;
 }
 
 const FILE = 'kept-backends.json';
@@ -41,6 +43,7 @@ export async function saveKeptBackend(
   reportDir: string,
   config: ServiceConfig,
   proc: ProcessInfo,
+  marker: string,
 ): Promise<void> {
   const kept = (await readKeptBackends(reportDir)).filter((k) => k.name !== config.name);
   kept.push({
@@ -48,6 +51,7 @@ export async function saveKeptBackend(
     port: config.port,
     stopTimeoutMs: config.stopTimeoutMs,
     process: proc,
+    marker,
   });
   await writeKeptBackends(reportDir, kept);
 }

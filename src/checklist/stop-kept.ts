@@ -40,11 +40,14 @@ async function stopKept(platform: Platform, kept: KeptBackend): Promise<KeptStop
   const now = await platform.getProcess(kept.process.pid);
   const running = now !== null && now.state !== 'exited';
   const fate = !running ? 'exited' : isSameProcess(now, kept.process) ? 'stopped' : 'pid-reused';
+  // The run's other processes (daemonized, setsid) carry its marker, whatever became of the pid.
+  const marked = kept.marker ? await platform.findMarked(kept.marker) : [];
+  const members = [...(fate === 'stopped' ? [kept.process] : []), ...marked];
   const outcome =
-    fate === 'stopped'
-      ? await stopProcessTree(platform, kept.process.pid, {
+    members.length > 0
+      ? await stopProcessTree(platform, fate === 'stopped' ? kept.process.pid : 0, {
           graceMs: kept.stopTimeoutMs,
-          members: [kept.process],
+          members,
         })
       : NOTHING_STOPPED;
   const held = await waitForPortFree(platform, kept.port, RELEASE_MS);

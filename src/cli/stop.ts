@@ -19,11 +19,14 @@ const started = (p: ProcessInfo) => `started ${p.startedAt ?? 'at an unknown tim
 /** What happened to the recorded process, as the start of the backend's line. */
 function fateText({ kept, fate, stranger, outcome }: KeptStop): string {
   const backend = describeProcess(kept.process);
-  if (fate === 'exited') return `${backend} had already exited`;
+  const ended = processes(outcome.stopped.length + outcome.killed.length);
+  if (fate === 'exited') {
+    const left = outcome.stopped.length + outcome.killed.length;
+    return `${backend} had already exited${left > 0 ? `; stopped ${ended} of its run found by the run's marker` : ''}`;
+  }
   if (fate === 'pid-reused') {
     return `pid ${kept.process.pid} now names another process, ${describeProcess(stranger!)} ${started(stranger!)}, not the backend (${started(kept.process)}): it was not stopped`;
   }
-  const ended = processes(outcome.stopped.length + outcome.killed.length);
   // Windows has no SIGTERM: taskkill ends the tree at once (all of it lands in `killed`).
   if (process.platform === 'win32') return `stopped ${backend}: ${ended} with taskkill`;
   const how =

@@ -32,7 +32,12 @@ export const teardown: ChecklistItem = {
     if (!backend) return skip('nothing was started');
     const { port, stopTimeoutMs, keepRunning } = service.config;
     if (keepRunning && service.backendProcess && !service.env.signal.aborted) {
-      await saveKeptBackend(service.env.reportDir, service.config, service.backendProcess);
+      await saveKeptBackend(
+        service.env.reportDir,
+        service.config,
+        service.backendProcess,
+        service.marker,
+      );
       // Its output keeps going to its own file; the run no longer follows it.
       backend.release();
       await service.log?.close();
