@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { currentPlatform } from '../../src/platform/index.js';
 import { freePort } from '../helpers/procs.js';
+import { shownCommand } from '../helpers/shown-command.js';
 import {
   APPS,
   INT_APPS,
@@ -21,6 +22,7 @@ import {
 
 checkAndCleanUpAfterEach();
 
+/** As long as the clone's path, so the details may cut it (shownCommand). */
 const APP = `${PY} ${path.join(INT_APPS, 'reuseport_app.py')}`;
 const GUNICORN = '/usr/bin/gunicorn';
 
@@ -68,7 +70,9 @@ test('a second server that binds after single-listener passed (during the checks
   expect(single.details).toHaveLength(2);
   for (const line of single.details)
     expect(line).toMatch(
-      /^pid \d+ \(.*reuseport_app\.py\) on 127\.0\.0\.1:\d+ \(ours, appeared at \+/,
+      new RegExp(
+        `^pid \\d+ \\(${shownCommand(APP)}\\) on 127\\.0\\.0\\.1:\\d+ \\(ours, appeared at \\+`,
+      ),
     );
   expect(single.diagnosis).toMatch(/SO_REUSEPORT/);
   const endpoint = item(report, 'endpoint:GET /api/route');
