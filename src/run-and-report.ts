@@ -1,8 +1,8 @@
 /**
  * The run shared by both front ends: the checklist with live terminal output, then every report
  * (report.json, junit.xml, the job summary), written whatever happened — a failed check, an
- * internal error or an interrupt — and the exit code (SPEC §6). On an interrupt the reports are
- * also written before teardown, marked `interrupted` (SPEC §3.3).
+ * internal error or an interrupt — and the exit code (README, "Command line"). On an interrupt the
+ * reports are also written before teardown, marked `interrupted` (README, "Cancellation").
  */
 import { appendFileSync, existsSync, statSync, truncateSync } from 'node:fs';
 import type { Config } from './config/types.js';

@@ -1,4 +1,7 @@
-/** One GitHub error annotation per failed item (SPEC §6); the action passes each to core.error. */
+/**
+ * One GitHub error annotation per failed item (README, "Reports"); the action passes each to
+ * core.error.
+ */
 import type { RunResult } from '../checklist/types.js';
 import { cleanText } from './text.js';
 

@@ -1,9 +1,9 @@
 /**
- * The live terminal view (SPEC §6): a header per service, one line per item with an icon as it
- * finishes (details and diagnosis indented below for fail and warn), the backend's log lines,
- * and a progress line while waiting. On a TTY the progress line is rewritten in place; off a
- * TTY (CI logs) it is printed at most once every PROGRESS_INTERVAL_MS. Colour only when asked.
- * The same icons are used everywhere: ✔ pass, ✖ fail, ⚠ warn, ↷ skip.
+ * The live terminal view (README, "Reports"): a header per service, one line per item with an icon
+ * as it finishes (details and diagnosis indented below for fail and warn), the backend's log lines,
+ * and a progress line while waiting. On a TTY the progress line is rewritten in place; off a TTY
+ * (CI logs) it is printed at most once every PROGRESS_INTERVAL_MS. Colour only when asked. The same
+ * icons are used everywhere: ✔ pass, ✖ fail, ⚠ warn, ↷ skip.
  */
 import type { ItemResult, ItemStatus, RunResult } from '../checklist/types.js';
 import { renderListenerTable } from './listener-table.js';
