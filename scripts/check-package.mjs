@@ -5,7 +5,8 @@
 //   - package.json's `files` is that allowlist, with no runtime dependencies of any kind (the
 //     bundles carry everything) and the metadata a registry page needs, published with provenance;
 //   - each bundle imports nothing but Node's own modules (so it runs with no node_modules);
-//   - the tarball stays within the size budget (README, "Install"; CHANGELOG).
+//   - the tarball stays within the size budget (stated in the README, "Command line", and in
+//     the CHANGELOG).
 // Run from .ci/run after `npm run build`; the install itself is tested by
 // __tests__/package/tarball.test.ts.
 import { execFileSync } from 'node:child_process';
