@@ -1,9 +1,9 @@
-// `npm run bench`: every benchmark of SPEC §9 in one run, peers measured the same way, figures
-// printed (never a failing exit on timing). `npm run bench -- --write` also regenerates the
-// figures in docs/benchmarks.md (between its markers; the prose around them is kept).
-// Options: --runs N (default 10), --only id,id (readiness, fail-fast, scan, listeners-command,
-// run-overhead, many-endpoints, cold-start), --cli FILE (measure another build of the CLI, e.g.
-// a prototype; not with --write), --write.
+// `npm run bench`: every benchmark of docs/benchmarks.md in one run, peers measured the same way,
+// figures printed (never a failing exit on timing). `npm run bench -- --write` also regenerates the
+// figures in docs/benchmarks.md (between its markers; the prose around them is kept). Options:
+// --runs N (default 10), --only id,id (readiness, fail-fast, scan, listeners-command, run-overhead,
+// many-endpoints, cold-start), --cli FILE (measure another build of the CLI, e.g. a prototype; not
+// with --write), --write.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

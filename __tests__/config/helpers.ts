@@ -31,7 +31,7 @@ export function problemsOf(run: () => unknown): string[] {
 
 /**
  * The settings table of docs/configuration.md as rows of cells (action input, CLI flag, config
- * key, default): the repository's own statement of SPEC §4, which the program must match.
+ * key, default): the one statement of every setting a user reads, which the program must match.
  */
 export function docsSettingsTable(): string[][] {
   const docs = readFileSync(path.resolve('docs', 'configuration.md'), 'utf8');

@@ -17,7 +17,7 @@ const only = (services: ServiceConfig[]): ServiceConfig => {
   return services[0] as ServiceConfig;
 };
 
-test('defaults: a start command and a port give every other default of SPEC §4', () => {
+test('defaults: a start command and a port give every other documented default', () => {
   const dir = tempDir();
   const config = loadConfig({
     flags: parseRunFlags(['--start', 'python app.py', '--port', '5000']),

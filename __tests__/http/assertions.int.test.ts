@@ -1,6 +1,7 @@
 /**
- * Every assertion kind of SPEC §5, passing and failing, against two real backends that share
- * one route contract: a Flask app (Werkzeug) and a Node app (node:http), each a child process.
+ * Every assertion kind of docs/configuration.md ("Endpoints"), passing and failing, against two
+ * real backends that share one route contract: a Flask app (Werkzeug) and a Node app (node:http),
+ * each a child process.
  */
 import type { Expectation, HealthSpec } from '../../src/config/types.js';
 import { checkExpectation, checkHealth } from '../../src/http/expect.js';

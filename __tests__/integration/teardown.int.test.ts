@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { currentPlatform } from '../../src/platform/index.js';
 import { freePort, trackPid, until } from '../helpers/procs.js';
+import { shownCommand } from '../helpers/shown-command.js';
 import {
   INT_APPS,
   PY,
@@ -21,10 +22,13 @@ import {
 
 checkAndCleanUpAfterEach();
 
+/** The backend's command line: as long as the clone's path, so the details may cut it. */
+const TINY_BACKEND = `${PY} ${path.join(INT_APPS, 'tiny_backend.py')}`;
+
 async function tinyBackendRun(env: string[], stopTimeout = '1s') {
   const port = await freePort();
   const run = await runCheck([
-    `--start=${PY} ${path.join(INT_APPS, 'tiny_backend.py')}`,
+    `--start=${TINY_BACKEND}`,
     `--cwd=${await tempDir()}`,
     `--port=${port}`,
     `--env=PORT=${port}`,
@@ -51,7 +55,9 @@ test('a backend that ignores SIGTERM: teardown escalates to SIGKILL after stop-t
     ),
   );
   expect(teardown.details).toEqual([
-    expect.stringMatching(/^needed SIGKILL: pid \d+ \(.*tiny_backend\.py\)$/),
+    expect.stringMatching(
+      new RegExp(`^needed SIGKILL: pid \\d+ \\(${shownCommand(TINY_BACKEND)}\\)$`),
+    ),
     `read back after the last process of the run was gone: no listener of the run on port ${port}`,
   ]);
 });

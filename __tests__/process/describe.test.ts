@@ -1,6 +1,7 @@
 /** Process phrases: never an empty name; one server's processes named once, the rest counted. */
 import { describeHolders, describeProcess } from '../../src/process/describe.js';
 import type { ProcessInfo } from '../../src/platform/types.js';
+import { shownCommand } from '../helpers/shown-command.js';
 
 const proc = (
   pid: number,
@@ -28,6 +29,19 @@ test.each([
 ])('describeProcess %#', (p, expected) => {
   expect(describeProcess(p)).toBe(expected);
 });
+
+test.each([
+  ['a short clone path', '/w/r'],
+  ["GitHub's checkout path", '/home/runner/work/single-listener-check/single-listener-check'],
+])(
+  'shownCommand (what the integration tests match through) names the app under %s, cut or not',
+  (_where, clone) => {
+    const command = `/usr/bin/python3 -u ${clone}/__tests__/integration/apps/tiny_backend.py`;
+    const named = new RegExp(`^pid 8 \\(${shownCommand(command)}\\)$`);
+    expect(describeProcess(proc(8, 1, command))).toMatch(named);
+    expect(describeProcess(proc(8, 1, `/usr/bin/node ${clone}/server.mjs`))).not.toMatch(named);
+  },
+);
 
 test('describeHolders: the topmost process named, its descendants counted, each pid once', () => {
   const master = proc(10, 1, 'gunicorn app:app');

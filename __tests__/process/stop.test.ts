@@ -1,4 +1,7 @@
-/** Stopping real process trees, and the safety rules of SPEC §3 (never PID 1, self, ancestors, other users). */
+/**
+ * Stopping real process trees, and the safety rules of the README's "Kill is all or nothing" (never
+ * PID 1, self, ancestors, other users).
+ */
 import { cleanupProcesses, spawnTracked, until } from '../helpers/procs.js';
 import { linuxPlatform } from '../../src/platform/linux/index.js';
 import type { ProcessInfo } from '../../src/platform/types.js';

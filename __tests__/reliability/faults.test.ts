@@ -79,8 +79,8 @@ describe('the backend crashes after ready, on its first request', () => {
 });
 
 test('an endpoint that never answers fails on the 10 s request timeout, and the run ends', async () => {
-  // One probe: the timeout is SPEC §5's fixed 10 s, so each probe costs 10 s (maxMs does not
-  // shorten it: it is a latency budget judged after the answer).
+  // One probe: the request timeout is a fixed 10 s (docs/configuration.md, "Endpoints"), so each
+  // probe costs 10 s (maxMs does not shorten it: it is a latency budget judged after the answer).
   const run = await runBackend([], ['--endpoint', 'GET /hang', '--probes', '1']);
   expect(run.code).toBe(1);
   const endpoint = itemOf(run.report, 'endpoint:GET /hang');

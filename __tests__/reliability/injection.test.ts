@@ -1,10 +1,10 @@
 /**
- * Script injection through the action (issue 7 item 5): inputs holding `$(…)`, backticks,
- * quotes, `;`, newlines and `${{ }}`, passed through action.yml's composite step as the runner
- * passes them (__tests__/action/harness.ts: `${{ inputs.x }}` resolved in the step's env only),
- * execute nothing — every payload would `touch` its own marker file, and none may appear.
- * `start` is the exception by design: it IS a shell command (SPEC §4), so it carries no payload
- * here. action.yml itself never puts `${{ }}` inside `run:` (__tests__/action/metadata.test.ts).
+ * Script injection through the action (issue 7 item 5): inputs holding `$(…)`, backticks, quotes,
+ * `;`, newlines and `${{ }}`, passed through action.yml's composite step as the runner passes them
+ * (__tests__/action/harness.ts: `${{ inputs.x }}` resolved in the step's env only), execute nothing
+ * — every payload would `touch` its own marker file, and none may appear. `start` is the exception
+ * by design: it IS a shell command (README, "Inputs"), so it carries no payload here. action.yml
+ * itself never puts `${{ }}` inside `run:` (__tests__/action/metadata.test.ts).
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';

@@ -51,7 +51,7 @@ export function renderSummary(sections) {
       `| ${cell(s.title)} | ${oursText(s)} | ${cell(peersText(s, '; ') || '—')} | ${cell(s.target.text)} | **${verdict(s.target.met)}** |`,
   );
   return [
-    '| figure | ours: median (min–max) | peers: median (ours ÷ peer) | target (SPEC §9) | |',
+    '| figure | ours: median (min–max) | peers: median (ours ÷ peer) | target | |',
     '| --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');

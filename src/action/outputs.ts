@@ -1,4 +1,4 @@
-/** The action's outputs (SPEC §6), derived from the run; action.yml maps each of them. */
+/** The action's outputs (README, "Outputs"), derived from the run; action.yml maps each of them. */
 import { numberListeners } from '../checklist/listener-count.js';
 import type { RunOutcome } from '../run-and-report.js';
 

@@ -1,4 +1,7 @@
-/** The checklist of SPEC §3, in order, for one service. Teardown runs apart, after every service. */
+/**
+ * The checklist of the README ("The checklist"), in order, for one service. Teardown runs apart,
+ * after every service.
+ */
 import type { ChecklistItem } from './item.js';
 import { backendStart } from './items/backend-start.js';
 import { bytecodeCache } from './items/bytecode-cache.js';

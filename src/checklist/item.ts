@@ -47,7 +47,7 @@ export const warn = (summary: string, more: Partial<ItemOutcome> = {}): ItemOutc
 });
 export const skip = (summary: string): ItemOutcome => ({ status: 'skip', summary });
 
-/** The reason attach-mode items give (SPEC §3.2). */
+/** The reason attach-mode items give (README, "Attach mode"). */
 export const ATTACH_SKIP = 'attach mode: nothing was started, the server was started elsewhere';
 
 /** The backend's last log lines, for the details of a failure. */

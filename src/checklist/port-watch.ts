@@ -76,7 +76,10 @@ export class PortWatch {
     return this.change.promise;
   }
 
-  /** The most listeners (counted as listener-count.ts groups them) at any one read, with that read. */
+  /**
+   * The most listeners (the counting rule of the README's `single-listener` item) on the port at
+   * any one read, with that read.
+   */
   peak(): { count: number; snapshot: WatchSnapshot | null } {
     let best: { count: number; snapshot: WatchSnapshot | null } = { count: 0, snapshot: null };
     for (const snapshot of this.history) {

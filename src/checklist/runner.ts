@@ -208,7 +208,7 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
 
 /**
  * Teardown in a report written before it ended: if that report is the last one, the program was
- * killed during teardown (SPEC §3.3), and the backend may still be running.
+ * killed during teardown (README, "Cancellation"), and the backend may still be running.
  */
 function pendingTeardown(run: ServiceRun, atMs: number): ItemResult {
   const pending =

@@ -1,6 +1,6 @@
 /**
  * How long teardown waits between SIGTERM and SIGKILL, fitted to how GitHub cancels a step
- * (SPEC §3.3): SIGINT, SIGTERM about 7.5 s later, SIGKILL about 2.5 s after that.
+ * (README, "Cancellation"): SIGINT, SIGTERM about 7.5 s later, SIGKILL about 2.5 s after that.
  *
  * After an interrupt the grace is at most 5 s, counted from the interrupt (the run's escalation
  * signal fires then, whichever service is being stopped). The rest of teardown after SIGKILL —

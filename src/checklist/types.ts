@@ -1,4 +1,4 @@
-/** The result model every reporter renders (SPEC §3, §6). */
+/** The result model every reporter renders (README, "The checklist" and its reports). */
 import type { ListenerSocket } from '../platform/types.js';
 
 export type ItemStatus = 'pass' | 'fail' | 'warn' | 'skip';
@@ -22,7 +22,10 @@ export interface ItemResult {
   summary: string;
   /** Further lines for the details view. */
   details: string[];
-  /** Likely cause and fix, in one or two plain sentences (SPEC §3.1). */
+  /**
+   * Likely cause and fix, in one or two plain sentences (README's checklist: failing items say the
+   * likely cause and the fix).
+   */
   diagnosis?: string;
   /** Milliseconds since the run started. */
   startedAtMs: number;

@@ -13,7 +13,10 @@ export interface Command {
   summary: string;
   /** `single-listener-check listeners --port N [--json] [--expect N]`. */
   usage: string;
-  /** Exit code per SPEC §6; throws UsageError for bad input (main turns it into exit 2). */
+  /**
+   * Exit code as the README's "Command line" lists them; throws UsageError for bad input (main
+   * turns it into exit 2).
+   */
   run(argv: string[], io: CliIO): Promise<number>;
 }
 

@@ -1,4 +1,7 @@
-/** `free --port N [--kill] [--timeout 10s]`: exit 0 when nothing listens on the port (SPEC §7). */
+/**
+ * `free --port N [--kill] [--timeout 10s]`: exit 0 when nothing listens on the port (README,
+ * "Command line").
+ */
 import { parseDuration } from '../config/duration.js';
 import { currentPlatform } from '../platform/index.js';
 import { describeProcess } from '../process/describe.js';

@@ -1,4 +1,4 @@
-/** `listeners --port N [--json] [--expect N]`: who listens on a port (SPEC §7). */
+/** `listeners --port N [--json] [--expect N]`: who listens on a port (README, "Command line"). */
 import { describeListeners } from '../checklist/diagnosis.js';
 import { groupListeners, numberListeners } from '../checklist/listener-count.js';
 import { currentPlatform } from '../platform/index.js';

@@ -1,4 +1,7 @@
-/** The checklist command (SPEC §7 `run`, the default): flags → one Config → the shared run. */
+/**
+ * The checklist command (`run`, the default: README, "Command line"): flags → one Config → the
+ * shared run.
+ */
 import { loadConfig } from '../config/load.js';
 import { parseRunFlags, RUN_FLAGS_HELP } from '../config/flags.js';
 import { runAndReport } from '../run-and-report.js';

@@ -1,7 +1,7 @@
 /**
  * `stop [--report-dir DIR]`: stops the backends a `--keep-running` run left behind and verifies
- * their ports are released (SPEC §7). One line per backend; exit 0 when all are stopped and their
- * ports free (or none was left running), 1 otherwise.
+ * their ports are released (README, "Command line"). One line per backend; exit 0 when all are
+ * stopped and their ports free (or none was left running), 1 otherwise.
  */
 import path from 'node:path';
 import { stopKeptBackends, type KeptStop } from '../checklist/stop-kept.js';

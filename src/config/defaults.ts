@@ -1,4 +1,7 @@
-/** The defaults of SPEC §4, in one place: the loader applies them and `--help` shows them. */
+/**
+ * The defaults of docs/configuration.md's settings table, in one place: the loader applies them and
+ * `--help` shows them.
+ */
 import path from 'node:path';
 import type { StatusSpec } from './types.js';
 export { DEFAULT_FORBID_LOG } from './types.js';

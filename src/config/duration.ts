@@ -1,4 +1,7 @@
-/** Durations as the config and flags write them (SPEC §4): `500ms`, `30s`, `2m`, or bare milliseconds. */
+/**
+ * Durations as the config and flags write them (docs/configuration.md, "Durations"): `500ms`,
+ * `30s`, `2m`, or bare milliseconds.
+ */
 import { InvalidValue, parseOrThrow } from './problems.js';
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;

@@ -1,6 +1,7 @@
 /**
- * The endpoint line form (SPEC §5), used by the `endpoints` input, `--endpoint` and plain
- * strings in the config file's `endpoints:` list: `[METHOD] PATH [STATUS] [json]`.
+ * The endpoint line form (docs/configuration.md, "Endpoints"), used by the `endpoints` input,
+ * `--endpoint` and plain strings in the config file's `endpoints:` list: `[METHOD] PATH [STATUS]
+ * [json]`.
  */
 import { InvalidValue, parseOrThrow } from './problems.js';
 import { readStatus } from './status.js';

@@ -1,4 +1,7 @@
-/** The `run` command's flags (docs/configuration.md), parsed strictly with node:util parseArgs. */
+/**
+ * The `run` command's flags (docs/configuration.md; README, "Command line"), parsed strictly with
+ * node:util parseArgs.
+ */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.js';
 import { SETTINGS, type RawSettings } from './settings.js';

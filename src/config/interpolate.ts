@@ -1,7 +1,7 @@
 /**
- * `${VAR}` in the config file's string values (SPEC §4), replaced from the environment before
- * validation. `$${` writes a literal `${`. Each substitution is recorded with its key path, for
- * secrets.ts to decide which values to hide.
+ * `${VAR}` in the config file's string values (docs/configuration.md, "Secrets"), replaced from the
+ * environment before validation. `$${` writes a literal `${`. Each substitution is recorded with
+ * its key path, for secrets.ts to decide which values to hide.
  */
 import { fieldPath, type Problem } from './problems.js';
 

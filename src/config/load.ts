@@ -1,6 +1,6 @@
 /**
- * One validated Config from every source (SPEC §4): the config file, then action inputs,
- * then CLI flags — later wins. All problems are collected and thrown as one UsageError, one
+ * One validated Config from every source (docs/configuration.md): the config file, then action
+ * inputs, then CLI flags — later wins. All problems are collected and thrown as one UsageError, one
  * line each, naming the field as the user wrote it.
  */
 import { existsSync } from 'node:fs';

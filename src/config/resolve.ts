@@ -1,4 +1,7 @@
-/** Merged service settings → the ServiceConfig the checklist runs, with SPEC §4's defaults. */
+/**
+ * Merged service settings → the ServiceConfig the checklist runs, with the defaults of
+ * docs/configuration.md.
+ */
 import {
   DEFAULT_FORBID_LOG,
   DEFAULT_MAX_LISTENERS,

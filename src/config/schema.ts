@@ -1,7 +1,7 @@
 /**
- * The config file's shape (SPEC §4, §5) as zod schemas. zod checks the structure — strict
- * mappings, lists, required keys — while each scalar goes through the same reader as a flag
- * or an input, so a value means the same in every source.
+ * The config file's shape (docs/configuration.md: the settings table, "Endpoints") as zod schemas.
+ * zod checks the structure — strict mappings, lists, required keys — while each scalar goes through
+ * the same reader as a flag or an input, so a value means the same in every source.
  *
  * Two forms at the top level:
  * - a single service: the service keys directly (`start`, `port`, …), plus `name`;

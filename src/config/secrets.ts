@@ -1,8 +1,8 @@
 /**
- * Which values are secrets (SPEC §4): what came from ${VAR}, and every request header value.
- * Masking reaches every occurrence in the log and the reports, so a value that became a
- * number, a boolean or a duration is left out: it cannot carry a credential, and hiding
- * `port: ${PORT}` would blank the port out of every report.
+ * Which values are secrets (docs/configuration.md, "Secrets"): what came from ${VAR}, and every
+ * request header value. Masking reaches every occurrence in the log and the reports, so a value
+ * that became a number, a boolean or a duration is left out: it cannot carry a credential, and
+ * hiding `port: ${PORT}` would blank the port out of every report.
  */
 import type { Substitution } from './interpolate.js';
 
@@ -38,9 +38,9 @@ function isTypedSetting(path: PropertyKey[]): boolean {
 }
 
 /**
- * Request header values as the user wrote them in the config file (SPEC §4: every one is a
- * secret). Read from the file's data rather than the validated endpoints, so the JSON
- * content type added for an object body is not mistaken for one.
+ * Request header values as the user wrote them in the config file (docs/configuration.md,
+ * "Secrets": every one is a secret). Read from the file's data rather than the validated endpoints,
+ * so the JSON content type added for an object body is not mistaken for one.
  */
 export function requestHeaderValues(fileData: unknown): string[] {
   const top = asRecord(fileData);

@@ -1,7 +1,7 @@
 /**
- * The settings of SPEC §4 as data: one row per setting with its config-file key, action
- * input and CLI flag. The action inputs, the flags and `--help` are all derived from it, so
- * the three vocabularies cannot drift apart.
+ * The settings table of docs/configuration.md as data: one row per setting with its config-file
+ * key, action input and CLI flag. The action inputs, the flags and `--help` are all derived from
+ * it, so the three vocabularies cannot drift apart.
  */
 import type { EndpointSpec, HealthSpec, OnConflict } from './types.js';
 

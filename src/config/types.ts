@@ -1,4 +1,7 @@
-/** The one validated configuration every front end produces and the checklist consumes (SPEC §4, §5). */
+/**
+ * The one validated configuration every front end produces and the checklist consumes
+ * (docs/configuration.md).
+ */
 
 /** A status expectation: exact codes and/or classes ('2xx'). Matches when any entry matches. */
 export type StatusSpec = Array<number | `${1 | 2 | 3 | 4 | 5}xx`>;

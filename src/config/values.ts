@@ -143,7 +143,10 @@ export function readBaseUrl(value: unknown): string {
   return url.href.replace(/\/+$/, '');
 }
 
-/** `--health /api/health`: 200 with a JSON body, as SPEC §3 describes the health item. */
+/**
+ * `--health /api/health`: 200 with a JSON body, as the README's checklist describes the health
+ * item.
+ */
 export function readHealthPath(value: unknown): HealthSpec {
   return { path: readRequestPath(value), status: DEFAULT_HEALTH_STATUS, json: true };
 }

@@ -1,6 +1,6 @@
 /**
- * Endpoint expectations (SPEC §5) judged against one response: one line per failed
- * expectation, naming it, with the expected and the actual value. Bodies and values are
+ * Endpoint expectations (docs/configuration.md, "Endpoints") judged against one response: one line
+ * per failed expectation, naming it, with the expected and the actual value. Bodies and values are
  * quoted and cut to a readable length.
  */
 import type { Expectation, HealthSpec } from '../config/types.js';

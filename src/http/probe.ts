@@ -1,6 +1,7 @@
 /**
- * Probing one endpoint several times, each request on a fresh connection, and telling a
- * broken endpoint from two servers sharing the port (SPEC §3 `endpoint:`, §5).
+ * Probing one endpoint several times, each request on a fresh connection, and telling a broken
+ * endpoint from two servers sharing the port (README's checklist, `endpoint:`;
+ * docs/configuration.md, "Endpoints").
  *
  * Each probe gets a signature: its HTTP status and which expectations failed (the transport
  * error when there was no answer). Latency (`maxMs`) is left out: it is noise, not identity.

@@ -1,4 +1,4 @@
-/** The platform this program runs on, chosen once by process.platform (SPEC §8). */
+/** The platform this program runs on, chosen once by process.platform (README, "Platforms"). */
 import { darwinPlatform } from './darwin/index.js';
 import { linuxPlatform } from './linux/index.js';
 import type { Platform } from './types.js';

@@ -1,4 +1,7 @@
-/** The listener inventory's common shape (SPEC §8). Each platform module only translates its OS's view into it. */
+/**
+ * The listener inventory's common shape (README, "Platforms"). Each platform module only translates
+ * its OS's view into it.
+ */
 
 export type Family = 'IPv4' | 'IPv6';
 

@@ -1,7 +1,7 @@
 /**
- * Stopping a process tree with the safety rules of SPEC §3: never PID 1, this program, its
- * ancestors, or another user's processes. POSIX: SIGTERM (group and each member), SIGKILL
- * after the grace period. Windows: taskkill.
+ * Stopping a process tree with the safety rules of the README ("Kill is all or nothing"): never PID
+ * 1, this program, its ancestors, or another user's processes. POSIX: SIGTERM (group and each
+ * member), SIGKILL after the grace period. Windows: taskkill.
  */
 import { execFile } from 'node:child_process';
 import type { Platform, ProcessInfo } from '../platform/types.js';

@@ -1,5 +1,5 @@
 /**
- * junit.xml (SPEC §6): one <testsuite> per service, one <testcase> per item, named by the
+ * junit.xml (README, "Reports"): one <testsuite> per service, one <testcase> per item, named by the
  * item's stable id. fail → <failure>, skip → <skipped>, warn passes with the warning in
  * <system-out>. An internal error or interrupt adds a "run" testcase with <error>, so a
  * test-report viewer never shows a broken run as green.

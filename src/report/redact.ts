@@ -1,8 +1,9 @@
 /**
- * Secrets → `***` (SPEC §4): values that came from `${VAR}` and request header values must not
- * reach the terminal, the summary or the report files. Every character covered by any
- * occurrence of any secret is hidden, overlapping occurrences included, and each covered run
- * becomes one `***`, so no piece of a secret survives whatever the order of the secrets.
+ * Secrets → `***` (docs/configuration.md, "Secrets"): values that came from `${VAR}` and request
+ * header values must not reach the terminal, the summary or the report files. Every character
+ * covered by any occurrence of any secret is hidden, overlapping occurrences included, and each
+ * covered run becomes one `***`, so no piece of a secret survives whatever the order of the
+ * secrets.
  */
 
 export const MASK = '***';

@@ -1,7 +1,7 @@
 /**
- * The GitHub job summary (SPEC §6): verdict, one table of items per service, the diagnosis of
- * failing items, listener tables, timeline, backend log tail and the reproduce command.
- * Every piece of untrusted text goes through markdown.ts; the whole stays under
+ * The GitHub job summary (README, "Reports"): verdict, one table of items per service, the
+ * diagnosis of failing items, listener tables, timeline, backend log tail and the reproduce
+ * command. Every piece of untrusted text goes through markdown.ts; the whole stays under
  * SUMMARY_LIMIT_BYTES, dropping the least useful parts first and saying what was left out.
  */
 import type { ItemResult, ItemStatus, RunResult, ServiceResult } from '../checklist/types.js';
@@ -67,7 +67,10 @@ function head(result: RunResult): string {
   return lines.join('\n');
 }
 
-/** Attach mode checks whatever listens: the reader must know nothing was started (SPEC §3.2). */
+/**
+ * Attach mode checks whatever listens: the reader must know nothing was started (README, "Attach
+ * mode").
+ */
 function attachNote(service: ServiceResult, several: boolean): string {
   const which = several ? ` (${mdInline(service.name)})` : '';
   return `> **Attach mode${which}:** nothing was started; checked the server already listening on port ${service.port}, started elsewhere.`;

@@ -58,7 +58,10 @@ export function describePorts(ports: readonly number[]): string {
   return `${ports.length === 1 ? 'port' : 'ports'} ${ports.join(', ')}`;
 }
 
-/** Probes disagree when their verdicts or statuses differ: the flapping signature (SPEC §3). */
+/**
+ * Probes disagree when their verdicts or statuses differ: the flapping signature (README's
+ * checklist, `endpoint:`).
+ */
 export function probesDisagree(item: ItemResult): boolean {
   const probes = item.probes ?? [];
   return probes.some((p) => p.ok !== probes[0]?.ok || p.status !== probes[0]?.status);

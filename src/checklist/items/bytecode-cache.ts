@@ -1,4 +1,4 @@
-/** `bytecode-cache`: stale `__pycache__` / `*.pyc` cannot run old code (SPEC §3). */
+/** `bytecode-cache`: stale `__pycache__` / `*.pyc` cannot run old code (README's checklist). */
 import { clearBytecode } from '../bytecode.js';
 import { ATTACH_SKIP, fail, pass, skip, type ChecklistItem } from '../item.js';
 

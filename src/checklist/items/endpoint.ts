@@ -1,7 +1,8 @@
 /**
  * `endpoint:<METHOD> <path>`: one item per critical endpoint; every probe, each on a fresh
- * connection, meets the expectations, and probes that disagree fail as flapping, with the cause
- * the port watch saw: one server answering inconsistently, or several servers (SPEC §3, §5).
+ * connection, meets the expectations, and probes that disagree fail as flapping, with the cause the
+ * port watch saw: one server answering inconsistently, or several servers (README's checklist;
+ * docs/configuration.md, "Endpoints").
  */
 import type { EndpointSpec } from '../../config/types.js';
 import { probeEndpoint } from '../../http/probe.js';

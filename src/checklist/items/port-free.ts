@@ -1,4 +1,7 @@
-/** `port-free`: no socket listens on the port before we start, with the on-conflict policy (SPEC §3). */
+/**
+ * `port-free`: no socket listens on the port before we start, with the on-conflict policy
+ * (docs/configuration.md, "on-conflict").
+ */
 import { describeProcess } from '../../process/describe.js';
 import {
   refusalAdvice,

@@ -1,8 +1,8 @@
 /**
  * `ready`: a socket on the port owned by the backend's tree is in the kernel's listen table, and
- * every wait-on resource answers (SPEC §3). The backend's exit is awaited alongside every poll,
- * so an early exit fails at once; the address to probe comes from the listener itself, never
- * from resolving `localhost`.
+ * every wait-on resource answers (README's checklist). The backend's exit is awaited alongside
+ * every poll, so an early exit fails at once; the address to probe comes from the listener itself,
+ * never from resolving `localhost`.
  */
 import { performance } from 'node:perf_hooks';
 import type { ListenerSocket, ProcessInfo } from '../../platform/types.js';

@@ -1,4 +1,4 @@
-/** The Linux platform: /proc only, no external command (SPEC §8). */
+/** The Linux platform: /proc only, no external command (README, "Platforms"). */
 import type { Platform } from '../types.js';
 import { findMarkedPids, markerState } from './environ.js';
 import { readListenRows } from './listen-table.js';
