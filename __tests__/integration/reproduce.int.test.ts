@@ -89,7 +89,7 @@ test('file: a config with secrets and file-only settings reruns from the recreat
       'endpoints:',
       '  - name: items',
       '    path: /api/items',
-      '    headers: {Authorization: "Bearer ${TOKEN}"}',
+      '    headers: {Authorization: "Bearer ${TOKEN}", X-Static: literal-h3ader}',
       '    expect: {status: 200, json: true, jsonPath: {items.0: 1}}',
       '  - GET /nowhere 404',
       '',
@@ -104,6 +104,10 @@ test('file: a config with secrets and file-only settings reruns from the recreat
   const written = readFileSync(path.join(first.reportDir, REPRODUCE_FILE), 'utf8');
   expect(written).not.toContain(env.TOKEN);
   expect(written).toContain('API_TOKEN: "${TOKEN}"');
+  // A header value written as is is a secret too: never written, shown as *** (README).
+  expect(written).toContain('X-Static: "***"');
+  expect(reproduce).toContain('X-Static: "***"');
+  expect(`${reproduce}${written}`).not.toContain('literal-h3ader');
 
   const again = rerun(reproduce, first.reportDir, env);
   expect(again.code).toBe(1);
