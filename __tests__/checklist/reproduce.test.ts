@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   encodeString,
+  MAX_INLINE_SETTINGS,
   REPRODUCE_FILE,
   reproduceCommand,
   reproduceFile,
@@ -162,4 +163,17 @@ test('a string is written so interpolation gives it back: $${ for a literal ${, 
     expect(interpolate(encoded, env).problems).toEqual([]);
   }
   expect(encodeString('Bearer secret', references)).toBe('Bearer ${B}');
+});
+
+test('settings too long for the summary: the command names the file written with the reports', () => {
+  const dir = tempDir();
+  const long = 'x'.repeat(MAX_INLINE_SETTINGS);
+  const config = configOf(dir, ['--start', 'app', '--port', '5000', '--env', `BIG=${long}`]);
+  expect(reproduceCommand(config, context(dir))).toBe(
+    'npx single-listener-check run --start app --port 5000 --env BIG=' + long,
+  );
+  const file = configOf(dir, ['--start', 'app', '--port', '5000', '--env', `BIG=${long}\u0001`]);
+  expect(reproduceCommand(file, context(dir))).toBe(
+    `npx single-listener-check run --config .single-listener-check/${REPRODUCE_FILE}`,
+  );
 });

@@ -32,6 +32,8 @@ export const REPRODUCE_FILE = 'reproduce.single-listener.yml';
 /** How the command starts the program; what follows are its arguments. */
 export const REPRODUCE_PROGRAM = 'npx single-listener-check run';
 const HEREDOC_END = 'SINGLE_LISTENER_CHECK_SETTINGS';
+/** Settings longer than this are not repeated in the command (the summary has a size budget). */
+export const MAX_INLINE_SETTINGS = 32 * 1024;
 
 /** Where the run started (relative paths are written from here) and its environment. */
 export interface ReproduceContext {
@@ -56,6 +58,11 @@ export function reproduceCommand(config: Config, context: ReproduceContext = her
     : defaultReportDir({}, context.cwd);
   const file = shellQuote(shown(path.join(dir, REPRODUCE_FILE), context.cwd));
   const yaml = reproduceFile(config, dir, context);
+  // Too long for a job summary to show whole: name the copy written with the reports instead.
+  if (yaml.length > MAX_INLINE_SETTINGS) {
+    const written = path.join(config.reportDir, REPRODUCE_FILE);
+    return `${REPRODUCE_PROGRAM} --config ${shellQuote(shown(written, context.cwd))}`;
+  }
   let end = HEREDOC_END;
   while (yaml.split('\n').includes(end)) end += '_';
   return [
