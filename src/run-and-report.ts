@@ -9,6 +9,7 @@ import type { Config } from './config/types.js';
 import { EXIT } from './errors.js';
 import { currentPlatform } from './platform/index.js';
 import type { RunResult } from './checklist/types.js';
+import { reproduceFile } from './checklist/reproduce.js';
 import { runChecklist } from './checklist/runner.js';
 import { INTERRUPTED_GRACE_MS } from './checklist/teardown-grace.js';
 import { createRedactor } from './report/redact.js';
@@ -43,10 +44,12 @@ export async function runAndReport(
   });
   const cancel = listenForCancel();
   const summary = stepSummary(env.GITHUB_STEP_SUMMARY);
+  // Written with the reports: the run's settings, to rerun it (README, "Reproduce locally").
+  const settings = redactor.text(reproduceFile(config, config.reportDir));
   /** Every report of a result: report.json and junit.xml replaced, the job summary rewritten. */
   const report = (result: RunResult) => {
     const redacted = redactor.deep(result);
-    const paths = writeReports(redacted, config.reportDir);
+    const paths = writeReports(redacted, config.reportDir, settings);
     const text = renderSummary(redacted);
     summary.write(text);
     return { redacted, paths, text };

@@ -488,6 +488,12 @@ test('interpolation: ${VAR} from the environment; substituted text and header va
   expect(config.secrets).not.toContain('5000');
   expect(config.secrets).not.toContain('true');
   expect(config.secrets).not.toContain('');
+  // Where each secret came from, for the reproduce command to write the reference instead.
+  expect(config.references).toEqual([
+    { name: 'DB_URL', value: 'postgres://u:pw@db/x' },
+    { name: 'API_KEY', value: 'k-123' },
+    { name: 'TOKEN', value: 't0ken' },
+  ]);
 });
 
 test('interpolation: $${ writes a literal ${ and is not a variable', () => {

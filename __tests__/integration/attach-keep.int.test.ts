@@ -66,7 +66,7 @@ test('attach mode: the checks that need our own process skip, the listener check
   expect(code).toBe(0);
   // Every report says nothing was started: report.json, the summary's top, the terminal.
   expect(report!.services[0]!.attach).toBe(true);
-  expect(report!.reproduce).toMatch(/ --attach$/);
+  expect(report!.reproduce).toMatch(/^npx single-listener-check run --attach --port /);
   const top = summary.split('\n').slice(0, 5);
   expect(top[0]).toBe(`## ✅ single-listener-check passed — port ${port}`);
   expect(top[4]).toBe(

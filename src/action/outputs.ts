@@ -36,7 +36,8 @@ export function actionOutputs({
     result: result.result,
     'failed-items': failed.join(','),
     listeners: JSON.stringify(listeners),
-    'backend-pid': result.services.map((s) => s.backendPid ?? '').join(','),
+    // The server rather than its `/bin/sh -c` wrapper, when the run could tell (types.ts).
+    'backend-pid': result.services.map((s) => s.serverPid ?? s.backendPid ?? '').join(','),
     'report-path': reportPath,
     'junit-path': junitPath,
     'log-path': result.services.map((s) => s.logPath ?? '').join(','),

@@ -48,12 +48,24 @@ export function describeExit(exit: BackendExit): string {
   return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
 }
 
+/**
+ * The environment the backend inherits from this program: everything but the action's inputs
+ * (`INPUT_*`, how the runner passes `with:` to a step). They are the action's settings, not the
+ * backend's, and may hold text the backend must not see or act on. A variable the user names in
+ * `env` is given to the backend whatever its name, `INPUT_*` included: asking is explicit.
+ */
+export function inheritedEnvironment(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !name.toUpperCase().startsWith('INPUT_')),
+  );
+}
+
 export function startBackend(opts: StartOptions): Promise<Backend> {
   const output = openSync(opts.outputPath, 'w');
   return new Promise<Backend>((resolve, reject) => {
     const child = spawn(opts.command, {
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env },
+      env: { ...inheritedEnvironment(process.env), ...opts.env },
       shell: opts.shell ?? true,
       detached: !IS_WINDOWS,
       windowsHide: true,

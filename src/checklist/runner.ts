@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/types.js';
 import { limit } from '../http/limit.js';
 import type { Platform } from '../platform/types.js';
+import { serverProcess } from '../process/server.js';
 import { VERSION } from '../version.js';
 import { checklistFor, teardown } from './checklist.js';
 import type { ChecklistItem, ItemOutcome } from './item.js';
@@ -57,6 +58,8 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
   };
   const runs = config.services.map((s) => new ServiceRun(s, env));
   const items = new Map<ServiceRun, ItemResult[]>(runs.map((r) => [r, []]));
+  /** The server of each started backend, read when it became ready (see process/server.ts). */
+  const servers = new Map<ServiceRun, number>();
   let internalError: string | undefined;
 
   /** Runs one item (or skips it), catching what it throws; never rejects. */
@@ -119,6 +122,7 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
         skipReason ??= interrupted(deps.signal);
         const fatal = await runItem(service, item, skipReason);
         if (fatal) skipReason = `skipped: ${fatal}`;
+        else if (item.id === 'ready') await noteServer(service);
       }
       skipReason ??= interrupted(deps.signal);
       if (skipReason !== null || endpoints.length === 0) {
@@ -148,6 +152,19 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
   }
   for (const service of runs) await review(service);
   return buildResult(false);
+
+  /** While the backend is ready, which of its processes is the server (never fails the run). */
+  async function noteServer(service: ServiceRun) {
+    const backend = service.backend;
+    if (backend === null || items.get(service)!.at(-1)?.status !== 'pass') return;
+    try {
+      const all = await deps.platform.listProcesses();
+      const server = serverProcess(all, { pid: backend.pid, shell: backend.child.spawnfile });
+      if (server !== null) servers.set(service, server.pid);
+    } catch {
+      // Unknown: the output falls back to the spawned pid.
+    }
+  }
 
   /** The listener items judge again over the whole watch, teardown included. */
   async function review(service: ServiceRun) {
@@ -181,6 +198,7 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
         items: list,
         listeners: listenerPicture(run, list),
         backendPid: run.backend?.pid ?? null,
+        ...(servers.has(run) ? { serverPid: servers.get(run)! } : {}),
         marker: run.backend ? run.marker : null,
         logPath: run.log ? run.logPath : null,
         logTail: run.log?.tail() ?? [],

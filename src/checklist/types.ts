@@ -49,7 +49,14 @@ export interface ServiceResult {
   items: ItemResult[];
   /** Every socket seen on the port while it was watched (before start: the holders read), [] if none. */
   listeners: ListenerSocket[];
+  /** The process the run spawned: the shell running the start command (or what it exec'd). */
   backendPid: number | null;
+  /**
+   * The server, read when the backend became ready: `backendPid` when the shell exec'd it (or
+   * started several processes: `a & b` has no single server), the shell's only child when it
+   * started exactly one. Absent when it was not read (attach mode, never ready).
+   */
+  serverPid?: number;
   /**
    * `NAME=VALUE` in the environment of every process the run started: on Linux, grep for it
    * in /proc/<pid>/environ to find them wherever they went.

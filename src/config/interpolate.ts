@@ -7,6 +7,8 @@ import { fieldPath, type Problem } from './problems.js';
 
 export interface Substitution {
   path: PropertyKey[];
+  /** The variable's name: the reproduce command writes `${name}` where the value was. */
+  name: string;
   value: string;
 }
 
@@ -57,7 +59,7 @@ function interpolateString(
       result.problems.push({ field, reason: `environment variable ${name} is not set` });
       return match;
     }
-    if (value !== '') result.substitutions.push({ path, value });
+    if (value !== '') result.substitutions.push({ path, name, value });
     return value;
   });
 }

@@ -14,10 +14,10 @@ import type { RunFlags } from './flags.js';
 import { interpolate } from './interpolate.js';
 import { formatProblem, type Problem } from './problems.js';
 import { readSettings, type ReadSettings } from './read-settings.js';
-import { requestHeaderValues, substitutedSecrets } from './secrets.js';
+import { requestHeaderValues, secretReferences, substitutedSecrets } from './secrets.js';
 import { resolveServices } from './services.js';
 import { mergeSettings, settingName, type ServiceSettings } from './settings.js';
-import type { Config } from './types.js';
+import type { Config, SecretReference } from './types.js';
 
 export interface LoadOptions {
   flags?: RunFlags;
@@ -61,7 +61,14 @@ export function loadConfig(options: LoadOptions): Config {
 
   if (problems.length > 0)
     throw new UsageError([...new Set(problems.map((problem) => formatProblem(problem, secrets)))]);
-  return { services: plan.services, reportDir, secrets, configPath };
+  const references = file?.references ?? [];
+  return {
+    services: plan.services,
+    reportDir,
+    secrets,
+    configPath,
+    ...(references.length > 0 ? { references } : {}),
+  };
 }
 
 /** Inputs, then flags: the order in which they override. */
@@ -103,7 +110,7 @@ function loadFile(
   configPath: string,
   env: Record<string, string | undefined>,
   problems: Problem[],
-): { settings: FileSettings; secrets: string[] } | null {
+): { settings: FileSettings; secrets: string[]; references: SecretReference[] } | null {
   const read = readConfigFile(configPath);
   if (!read.ok) {
     problems.push(...read.problems);
@@ -124,5 +131,6 @@ function loadFile(
       ...substitutedSecrets(interpolated.substitutions),
       ...requestHeaderValues(interpolated.value),
     ],
+    references: secretReferences(interpolated.substitutions),
   };
 }

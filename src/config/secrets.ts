@@ -5,6 +5,7 @@
  * hiding `port: ${PORT}` would blank the port out of every report.
  */
 import type { Substitution } from './interpolate.js';
+import type { SecretReference } from './types.js';
 
 const TYPED_KEYS = new Set([
   'port',
@@ -23,7 +24,17 @@ const TYPED_KEYS = new Set([
 const FREE_FORM_MAPS = new Set(['env', 'headers', 'jsonPath']);
 
 export function substitutedSecrets(substitutions: Substitution[]): string[] {
-  return substitutions.filter(({ path }) => !isTypedSetting(path)).map(({ value }) => value);
+  return secretReferences(substitutions).map(({ value }) => value);
+}
+
+/** The variables the secrets came from, each once, for the reproduce command to name. */
+export function secretReferences(substitutions: Substitution[]): SecretReference[] {
+  const found = new Map<string, SecretReference>();
+  for (const { path, name, value } of substitutions) {
+    if (!isTypedSetting(path) && !found.has(`${name}=${value}`))
+      found.set(`${name}=${value}`, { name, value });
+  }
+  return [...found.values()];
 }
 
 function isTypedSetting(path: PropertyKey[]): boolean {

@@ -80,6 +80,17 @@ export interface Config {
   secrets: string[];
   /** The config file that was read, if any. */
   configPath: string | null;
+  /**
+   * The variables the secrets from `${VAR}` came from (absent: none). The reproduce command and
+   * file write `${NAME}` where such a value was, never the value.
+   */
+  references?: SecretReference[];
+}
+
+/** A secret and the variable it came from (`${NAME}` in the config file). */
+export interface SecretReference {
+  name: string;
+  value: string;
 }
 
 /**

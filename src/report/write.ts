@@ -14,6 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { REPRODUCE_FILE } from '../checklist/reproduce.js';
 import type { RunResult } from '../checklist/types.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
@@ -26,14 +27,24 @@ export interface WrittenReports {
   junitPath: string;
 }
 
-/** Writes both files (creating the directory) and returns their absolute paths. Pass an already redacted result. */
-export function writeReports(result: RunResult, reportDir: string): WrittenReports {
+/**
+ * Writes both files (creating the directory) and returns their absolute paths. Pass an already
+ * redacted result, and the run's settings as a config file (`reproduceFile` in
+ * checklist/reproduce.ts, placed in this folder) redacted too: secrets from `${VAR}` are
+ * written as their `${VAR}`, and any other secret value as `***`, never as itself.
+ */
+export function writeReports(
+  result: RunResult,
+  reportDir: string,
+  settings?: string,
+): WrittenReports {
   const dir = path.resolve(reportDir);
   mkdirSync(dir, { recursive: true });
   const reportPath = path.join(dir, REPORT_FILE);
   const junitPath = path.join(dir, JUNIT_FILE);
   writeFileAtomic(reportPath, renderJson(result));
   writeFileAtomic(junitPath, renderJunit(result));
+  if (settings !== undefined) writeFileAtomic(path.join(dir, REPRODUCE_FILE), settings);
   return { reportPath, junitPath };
 }
 
