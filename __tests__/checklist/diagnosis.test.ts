@@ -50,7 +50,7 @@ function service(opts: { attach?: boolean; ours?: ProcessInfo[]; known?: Process
   });
   const env = runEnvironment(platform, { reportDir: '/nonexistent', startedAtWall: RUN_START });
   const run = new ServiceRun(config, env);
-  for (const p of opts.ours ?? []) run.tree.set(p.pid, p);
+  for (const p of opts.ours ?? []) run.adopt(p, 'tree');
   return run;
 }
 

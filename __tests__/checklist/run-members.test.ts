@@ -61,7 +61,7 @@ test('by timing: our user, environment overwritten (nginx title), started after 
   const service = run([master, worker], { 200: 'unreadable', 201: 'unreadable' });
   // The worker (another user) is reached through its master, which is ours by timing.
   expect(await service.belongs(worker)).toBe('timing');
-  expect(service.rules.get(200)).toBe('timing');
+  expect(service.ruleOf(master)).toBe('timing');
   expect(service.describeMember(master)).toMatch(/ours by timing/);
 });
 

@@ -1,7 +1,11 @@
 /**
  * stopProcessTree's `escalate` signal on a real child that ignores SIGTERM: when it aborts during
- * the SIGTERM grace, SIGKILL follows at once instead of at the end of the grace.
+ * the SIGTERM grace, SIGKILL follows at once instead of at the end of the grace. And no grace at
+ * all means SIGKILL alone.
  */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { linuxPlatform } from '../../src/platform/linux/index.js';
 import { stopProcessTree } from '../../src/process/stop.js';
 import { cleanupProcesses, spawnTracked, until } from '../helpers/procs.js';
@@ -58,4 +62,21 @@ test('escalate never aborting changes nothing: a process that honours SIGTERM is
   });
   expect(outcome.stopped).toHaveLength(2);
   expect(outcome).toMatchObject({ killed: [], survivors: [] });
+});
+
+test('no grace (graceMs 0): SIGKILL at once, so a SIGTERM handler never runs (it cannot fork a daemon)', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'slc-no-grace-'));
+  try {
+    const root = await spawnTracked('sh', [
+      '-c',
+      `trap "touch ${dir}/got-term; exit 0" TERM; sleep 300 & wait`,
+    ]);
+    await until(async () => (await linuxPlatform.listProcesses()).some((p) => p.ppid === root.pid));
+    const outcome = await stopProcessTree(linuxPlatform, root.pid, { graceMs: 0 });
+    expect(outcome.stopped).toEqual([]);
+    expect(outcome.killed).toHaveLength(2);
+    expect(existsSync(path.join(dir, 'got-term'))).toBe(false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

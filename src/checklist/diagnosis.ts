@@ -63,7 +63,7 @@ export function diagnoseHolders(
     const stale = listeners.flatMap((listener) => {
       const holders = uniqueHolders(listener);
       const started = startOf(holders);
-      const ours = holders.some((p) => service.tree.has(p.pid));
+      const ours = holders.some((p) => service.ruleOf(p) !== null);
       return started !== null && started < service.env.startedAtWall && !ours
         ? [{ listener, started }]
         : [];

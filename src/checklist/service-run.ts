@@ -58,10 +58,8 @@ export class ServiceRun {
   log: LogCapture | null = null;
   /** With secrets: the private folder holding the backend's raw output (removed at teardown). */
   privateOutputDir: string | null = null;
-  /** Every process known to belong to the run (see `rules`): teardown checks each for survivors. */
-  readonly tree = new Map<number, ProcessInfo>();
-  /** Why each member of `tree` belongs to the run. */
-  readonly rules = new Map<number, MemberRule>();
+  /** Every process known to belong to the run, by pid, and why: teardown checks each for survivors. */
+  private readonly members = new Map<number, { proc: ProcessInfo; rule: MemberRule }>();
   /** Holders judged not to be ours, by pid (with their start time against PID reuse). */
   private readonly strangers = new Map<number, ProcessInfo>();
   /** `NAME=VALUE` in the backend's environment, unique to this run and service. */
@@ -118,8 +116,8 @@ export class ServiceRun {
   async belongs(proc: ProcessInfo): Promise<MemberRule | null> {
     if (this.attach) return null;
     const root = this.backendProcess;
-    const known = this.tree.get(proc.pid);
-    if (known && isSameProcess(known, proc)) return this.rules.get(proc.pid)!;
+    const known = this.ruleOf(proc);
+    if (known !== null) return known;
     const stranger = this.strangers.get(proc.pid);
     if (stranger && isSameProcess(stranger, proc)) return null;
 
@@ -129,9 +127,7 @@ export class ServiceRun {
     let rule: MemberRule | null = null;
     for (let current: ProcessInfo | null = proc; current && chain.length < 64;) {
       chain.push(current);
-      const member = this.tree.get(current.pid);
-      if (root && isSameProcess(current, root)) rule = 'tree';
-      else if (member && isSameProcess(member, current)) rule = this.rules.get(current.pid)!;
+      rule = root && isSameProcess(current, root) ? 'tree' : this.ruleOf(current);
       if (rule !== null || current.ppid === null || current.ppid <= 1) break;
       const parent = await platform.getProcess(current.ppid);
       current = parent && !startedAfter(parent, current) ? parent : null;
@@ -162,8 +158,13 @@ export class ServiceRun {
 
   /** Remembers a process as the run's. */
   adopt(proc: ProcessInfo, rule: MemberRule): void {
-    this.tree.set(proc.pid, proc);
-    this.rules.set(proc.pid, rule);
+    this.members.set(proc.pid, { proc, rule });
+  }
+
+  /** Why a process is known to be the run's (same pid and start time), or null. */
+  ruleOf(proc: ProcessInfo): MemberRule | null {
+    const member = this.members.get(proc.pid);
+    return member && isSameProcess(member.proc, proc) ? member.rule : null;
   }
 
   /**
@@ -189,10 +190,7 @@ export class ServiceRun {
 
   /** The processes of a socket that belong to the run. */
   ownHolders(socket: ListenerSocket): ProcessInfo[] {
-    return socket.processes.filter((p) => {
-      const member = this.tree.get(p.pid);
-      return member !== undefined && isSameProcess(member, p);
-    });
+    return socket.processes.filter((p) => this.ruleOf(p) !== null);
   }
 
   /** The holders seen on the port during the watch that do not belong to the run. */
@@ -219,17 +217,17 @@ export class ServiceRun {
     const add = (p: ProcessInfo, rule: MemberRule) => {
       if (alive.has(p.pid) || p.state === 'exited') return;
       alive.set(p.pid, p);
-      if (!this.tree.has(p.pid)) this.adopt(p, rule);
-      for (const child of descendants(all, p)) add(child, this.rules.get(p.pid) ?? rule);
+      const known = this.ruleOf(p) ?? rule;
+      this.adopt(p, known);
+      for (const child of descendants(all, p)) add(child, known);
     };
     const root = this.backendProcess;
     const rootNow = root && running.find((p) => isSameProcess(p, root));
     if (rootNow) add(rootNow, 'tree');
     for (const p of await this.env.platform.findMarked(this.marker)) add(p, 'marker');
     for (const p of running) {
-      const member = this.tree.get(p.pid);
-      if (!member || !isSameProcess(member, p)) continue;
-      const rule = this.rules.get(p.pid)!;
+      const rule = this.ruleOf(p);
+      if (rule === null) continue;
       const orphaned = p.ppid === null || p.ppid <= 1 || alive.has(p.ppid);
       if (rule !== 'timing' || orphaned) add(p, rule);
     }
@@ -238,7 +236,7 @@ export class ServiceRun {
 
   /** `pid 12 (gunicorn …), found by its marker` — how a member was recognised, for teardown's details. */
   describeMember(p: ProcessInfo): string {
-    const rule = this.rules.get(p.pid);
+    const rule = this.ruleOf(p);
     const how =
       rule === 'marker'
         ? ', found by the run marker in its environment'

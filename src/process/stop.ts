@@ -8,7 +8,7 @@ import type { Platform, ProcessInfo } from '../platform/types.js';
 import { descendants, findAncestors, isSameProcess } from './tree.js';
 
 export interface StopOptions {
-  /** How long members get after SIGTERM before SIGKILL. */
+  /** How long members get after SIGTERM before SIGKILL; 0: SIGKILL at once, no SIGTERM. */
   graceMs: number;
   /** false: never signal the root's process group (default: signal it when the root leads one). */
   processGroup?: boolean;
@@ -222,8 +222,9 @@ export async function terminate(
     const survivors = await waitGone(platform, targets, Math.max(graceMs, KILL_WAIT_MS));
     return { stopped: [], killed: targets.filter((t) => !survivors.includes(t)), survivors };
   }
-  signal(targets, 'SIGTERM', groups);
-  const afterTerm = await waitGone(platform, targets, graceMs, escalate);
+  // No grace, no SIGTERM: a handler that forks on SIGTERM (a daemon's) never gets to run.
+  if (graceMs > 0) signal(targets, 'SIGTERM', groups);
+  const afterTerm = graceMs > 0 ? await waitGone(platform, targets, graceMs, escalate) : targets;
   const stopped = targets.filter((t) => !afterTerm.includes(t));
   if (afterTerm.length === 0) return { stopped, killed: [], survivors: [] };
   signal(afterTerm, 'SIGKILL', groups);

@@ -43,7 +43,7 @@ async function judge(service: ServiceRun): Promise<ItemOutcome> {
       { listeners: sockets, diagnosis: diagnoseHolders(sockets, service) },
     );
   }
-  const rules = [...holders.values()].map((p) => service.rules.get(p.pid));
+  const rules = [...holders.values()].map((p) => service.ruleOf(p));
   const byMarker = rules.filter((r) => r === 'marker').length;
   const byTiming = rules.filter((r) => r === 'timing').length;
   const how = [

@@ -116,7 +116,7 @@ export const teardown: ChecklistItem = {
         : `nothing left to stop: the backend had already exited${backend.exit ? ` (${describeExit(backend.exit)})` : ''}`;
     const details = [
       ...[...outcome.stopped, ...outcome.killed]
-        .filter((p) => service.rules.get(p.pid) !== 'tree')
+        .filter((p) => service.ruleOf(p) !== 'tree')
         .map((p) => `stopped outside the process group: ${service.describeMember(p)}`),
       ...outcome.killed.map((p) => `needed SIGKILL: ${describeProcess(p)}`),
       `read back after the last process of the run was gone: no listener of the run on port ${port}`,
