@@ -163,7 +163,9 @@ test('keep-running, then the stop action: the backend serves between the two ste
   );
   expect(kept.exitCode).toBe(0);
   expect(kept.actionOutputs.result).toBe('pass');
+  // backend-pid names the server (node), the shell's only child; stop names the spawned shell.
   const backendPid = Number(kept.actionOutputs['backend-pid']);
+  const spawned = (await linuxPlatform.getProcess(backendPid))!.ppid!;
   // What a later step does with a kept backend: requests, each of which it logs.
   for (const path of ['/api/health', '/api/items', '/api/health']) {
     expect((await fetch(`http://127.0.0.1:${port}${path}`)).status).toBe(200);
@@ -175,9 +177,7 @@ test('keep-running, then the stop action: the backend serves between the two ste
   expect(stopped.stderr).toBe('');
   expect(stopped.exitCode).toBe(0);
   expect(stopped.stdout).toMatch(
-    new RegExp(
-      `^backend \\(port ${port}\\): stopped pid ${backendPid} .*; port ${port} is free\\n$`,
-    ),
+    new RegExp(`^backend \\(port ${port}\\): stopped pid ${spawned} .*; port ${port} is free\\n$`),
   );
   expect(await linuxPlatform.listListeners(port)).toEqual([]);
   expect((await linuxPlatform.getProcess(backendPid))?.state ?? 'gone').not.toBe('running');
