@@ -18,6 +18,8 @@ import { pause, POLL_MS } from '../wait.js';
 /** While a daemonized backend is awaited, how often its processes are looked for (a /proc scan). */
 const MEMBERS_CHECK_MS = 250;
 const DAEMON_RESCAN_MS = 50;
+/** How often the wait wakes when only the watch can bring news: the progress line's pace. */
+const IDLE_WAKE_MS = 100;
 
 export const ready: ChecklistItem = {
   id: 'ready',
@@ -80,8 +82,10 @@ export const ready: ChecklistItem = {
       const elapsedS = ((performance.now() - started) / 1000).toFixed(1);
       service.env.progress(`waiting for ${waitingFor}: ${elapsedS} s / ${readyTimeoutMs / 1000} s`);
       // Sleeps between polls whatever there is to wait on (attach mode has no backend to await).
+      // With no listener of ours yet, the watch's next change wakes it: the pause only keeps the
+      // progress line moving. wait-on resources are polled every POLL_MS.
       await Promise.race([
-        pause(POLL_MS, signal),
+        pause(owned.length > 0 || daemonized ? POLL_MS : IDLE_WAKE_MS, signal),
         watch.changed(),
         ...(backend && !backend.exit ? [backend.exited] : []),
       ]);
