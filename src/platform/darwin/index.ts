@@ -64,15 +64,8 @@ export function createDarwinPlatform(
     // As root lsof sees every process: nothing to cross-check.
     if (uid === 0) return { entries: onPort(first), unattributed: [], skipped: first.skipped };
     const netstat = await readNetstat(run, port, uid);
-    if (netstat.listeners === null) {
-      return {
-        entries: onPort(first),
-        unattributed: [],
-        skipped: [...first.skipped, ...netstat.skipped],
-      };
-    }
-    let hidden = unattributed(onPort(first), netstat.listeners);
-    if (hidden.length === 0) {
+    const hidden = netstat.listeners === null ? [] : unattributed(onPort(first), netstat.listeners);
+    if (netstat.listeners === null || hidden.length === 0) {
       return {
         entries: onPort(first),
         unattributed: [],
@@ -82,10 +75,9 @@ export function createDarwinPlatform(
     // A socket bound between the two reads is in netstat's answer but not lsof's: read lsof again
     // (after netstat) and match against both reads, so only sockets lsof cannot see stay hidden.
     const second = await readLsof(run, port);
-    hidden = unattributed([...onPort(first), ...onPort(second)], netstat.listeners);
     return {
       entries: onPort(second),
-      unattributed: hidden,
+      unattributed: unattributed([...onPort(first), ...onPort(second)], netstat.listeners),
       skipped: [...second.skipped, ...netstat.skipped],
     };
   };
