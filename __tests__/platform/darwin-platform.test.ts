@@ -1,13 +1,19 @@
 /**
- * The macOS platform end to end: recorded lsof/ps output through an injected runner, then the
- * real lsof and ps of this machine (Linux lsof prints the same `-F` fields; procps ps takes the
+ * The macOS platform end to end: recorded lsof/netstat/ps output through an injected runner (as
+ * root, and as a normal user whose lsof leaves other users' processes out), then the real lsof
+ * and ps of this machine (Linux lsof prints the same `-F` fields; procps ps takes the
  * same `-o` keywords) against real servers.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createDarwinPlatform, darwinPlatform } from '../../src/platform/darwin/index.js';
+import { createDarwinPlatform } from '../../src/platform/darwin/index.js';
 import { knownSystemHolder } from '../../src/platform/darwin/known-holders.js';
-import type { CommandResult, RunCommand, RunOptions } from '../../src/platform/run-command.js';
+import {
+  runCommand,
+  type CommandResult,
+  type RunCommand,
+  type RunOptions,
+} from '../../src/platform/run-command.js';
 import { skippedRowsOf } from '../../src/platform/types.js';
 import {
   cleanupProcesses,
@@ -411,6 +417,9 @@ const hasLsof = ['/usr/bin/lsof', '/usr/sbin/lsof'].some((path) => existsSync(pa
 
 (hasLsof ? describe : describe.skip)('the real lsof and ps on this machine', () => {
   afterEach(cleanupProcesses);
+  // As root whatever our uid: Linux's netstat is not macOS's, so the cross-check a normal user
+  // gets is tested on recorded output above, not here.
+  const darwinPlatform = createDarwinPlatform(runCommand, { uid: 0 });
 
   test('a Python server on 127.0.0.1 is one IPv4 socket held by that pid, with its command and start time', async () => {
     const port = await freePort();
