@@ -66,7 +66,8 @@ test('ci.yml runs format, lint, tests and the bundle on Node 20, 22 and 24', () 
 
 test('e2e.yml runs uses: ./ on Linux, macOS and Windows, and asserts the stale run failed on port-free', () => {
   const { jobs } = workflow('e2e.yml');
-  for (const job of Object.values(jobs)) {
+  for (const id of ['pass', 'stale', 'keep-running']) {
+    const job = jobs[id]!;
     expect(job.strategy?.matrix?.os).toEqual(['ubuntu-latest', 'macos-latest', 'windows-latest']);
     expect(job.steps.some((s) => s.uses === './')).toBe(true);
   }
@@ -86,6 +87,28 @@ test('the example required check runs on pull_request under a stable job name', 
   const example = workflow('example-required-check.yml');
   expect(Object.keys(example.on)).toEqual(['pull_request']);
   expect(example.jobs['single-listener-check']!.name).toBe('single-listener-check');
+});
+
+test('e2e.yml seeds two listeners on macOS (*:P and 127.0.0.1:P) and asserts exactly single-listener failed, naming both pids', () => {
+  const job = workflow('e2e.yml').jobs['seed-macos']!;
+  expect(job['runs-on']).toBe('macos-latest');
+  const start = job.steps.find((s) => s.id === 'seed')!;
+  expect(start.run).toContain('socket.SO_REUSEADDR');
+  expect(start.run).toMatch(/listen\.py" 0\.0\.0\.0 "\$SEED_PORT"/);
+  expect(start.run).toMatch(/listen\.py" 127\.0\.0\.1 "\$SEED_PORT"/);
+  const check = job.steps.find((s) => s.id === 'check')!;
+  expect(check).toMatchObject({ uses: './', 'continue-on-error': true });
+  expect(check.with).toMatchObject({ attach: true, port: '${{ env.SEED_PORT }}' });
+  const assertion = job.steps.find((s) =>
+    String(s.name).startsWith('Assert exactly single-listener'),
+  )!;
+  expect(assertion.env).toMatchObject({
+    FAILED_ITEMS: '${{ steps.check.outputs.failed-items }}',
+    WILD_PID: '${{ steps.seed.outputs.wild-pid }}',
+    LOOPBACK_PID: '${{ steps.seed.outputs.loopback-pid }}',
+  });
+  expect(assertion.run).toContain('test "$FAILED_ITEMS" = single-listener');
+  expect(assertion.run).toContain('test "$OUTCOME" = failure');
 });
 
 test('no run: script in any workflow holds a ${{ }} expression (values come through env:)', () => {

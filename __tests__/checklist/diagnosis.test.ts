@@ -83,6 +83,17 @@ describe('describeListeners: one phrase per listener', () => {
     ]);
   });
 
+  test('a named holder not known for sure (a pid only netstat named) keeps the owner-unknown reason', () => {
+    const named: ListenerSocket = {
+      ...socket('::', 'IPv6', [proc(88, 1, '/usr/sbin/httpd -D FOREGROUND')]),
+      ownerUnknown:
+        "netstat lists this listener but lsof could not attribute it: lsof, not run as root (running as uid 501), leaves out other users' processes, so the view of the port's holders is partial",
+    };
+    expect(describeListeners([named])).toEqual([
+      "pid 88 (/usr/sbin/httpd -D FOREGROUND) on [::]:5000, owner unknown (netstat lists this listener but lsof could not attribute it: lsof, not run as root (running as uid 501), leaves out other users' processes, so the view of the port's holders is partial)",
+    ]);
+  });
+
   test('a holder whose name and command are unreadable is never an empty name', () => {
     const blank = proc(7, 1, '', { name: '' });
     expect(describeListeners([socket('127.0.0.1', 'IPv4', [blank])])).toEqual([

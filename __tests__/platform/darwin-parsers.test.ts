@@ -1,7 +1,8 @@
 /** macOS parsers on fixtures as lsof and ps print them: `-F0` with NULs, plain `-F`, BSD ps rows. */
 import { readFileSync } from 'node:fs';
 import { knownSystemHolder } from '../../src/platform/darwin/known-holders.js';
-import { lsofArgs, parseLsofFields } from '../../src/platform/darwin/lsof.js';
+import { lsofArgs, parseLsofFields, readLsofFields } from '../../src/platform/darwin/lsof.js';
+import { NETSTAT_ARGS, parseNetstatListeners } from '../../src/platform/darwin/netstat.js';
 import { parsePsNames, parsePsRows, psArgs } from '../../src/platform/darwin/ps.js';
 import type { ProcessInfo } from '../../src/platform/types.js';
 
@@ -58,16 +59,37 @@ describe('lsof -F field output', () => {
     ]);
   });
 
-  test('a socket printed before any process has no pid (owner hidden from us)', () => {
-    const [hidden, ours] = parseLsofFields(fixture('lsof-unknown-owner.F0.txt'));
-    expect(hidden).toMatchObject({
-      pid: null,
-      ppid: null,
-      command: '',
-      address: '0.0.0.0',
-      port: 9000,
-    });
-    expect(ours).toMatchObject({ pid: 700, address: '::1', port: 9000 });
+  test('the real BetterTouchTool capture (with its source line) reads as two sockets of one pid', () => {
+    const entries = parseLsofFields(fixture('lsof-bettertouchtool-root.F0.txt'));
+    expect(entries.map((e) => [e.pid, e.command, e.family, e.address, e.port, e.device])).toEqual([
+      [34548, 'BetterTouchTool', 'IPv4', '0.0.0.0', 62981, '0xa42a1d0ade5d3585'],
+      [34548, 'BetterTouchTool', 'IPv6', '::', 62981, '0xa42a1d0ad67f7a5d'],
+    ]);
+  });
+
+  test('a socket before any process (never printed by real lsof) still has no pid, never a guessed one', () => {
+    const [hidden] = parseLsofFields('f7\0tIPv4\0d0x51aa03e2c8b17d40\0n*:9000\0TST=LISTEN\0\n');
+    expect(hidden).toMatchObject({ pid: null, ppid: null, command: '', address: '0.0.0.0' });
+  });
+
+  test('a listening socket without a numeric port or without a name is a skipped row; other states are not', () => {
+    const output =
+      'p9\0cx\0\nf1\0tIPv4\0n*:http\0TST=LISTEN\0\nf2\0tIPv6\0TST=LISTEN\0\n' +
+      'f3\0tIPv4\0nbad->127.0.0.1:1\0TST=ESTABLISHED\0\nf4\0tIPv4\0n*:5000\0\n';
+    const { entries, skipped } = readLsofFields(output);
+    expect(entries.map((e) => e.fd)).toEqual(['4']);
+    expect(skipped).toEqual([
+      {
+        source: 'lsof',
+        text: 'p9 cx f1 tIPv4 n*:http TST=LISTEN',
+        reason: 'the name has no numeric address and port',
+      },
+      {
+        source: 'lsof',
+        text: 'p9 cx f2 tIPv6 TST=LISTEN',
+        reason: 'the socket has no name (n field)',
+      },
+    ]);
   });
 
   test('ports are numbers, so 3000 and 30001 stay distinct', () => {
@@ -80,6 +102,92 @@ describe('lsof -F field output', () => {
       'p9\0cx\0\nf1\0tIPv4\0n127.0.0.1:5000->127.0.0.1:6000\0TST=ESTABLISHED\0\nf2\0tIPv4\0n*:5000\0\n';
     expect(parseLsofFields(output).map((e) => [e.fd, e.address])).toEqual([['2', '0.0.0.0']]);
     expect(parseLsofFields('')).toEqual([]);
+  });
+});
+
+describe('netstat -anv -p tcp (the cross-check when not root)', () => {
+  test('asks for every TCP socket, numeric, with the pid columns', () => {
+    expect(NETSTAT_ARGS).toEqual(['-anv', '-p', 'tcp']);
+  });
+
+  test('older releases: pid after rhiwat shiwat; tcp46 is a dual-stack IPv6 socket', () => {
+    expect(parseNetstatListeners(fixture('netstat-anv-mojave.txt'), 62981)).toEqual({
+      listeners: [
+        {
+          proto: 'tcp46',
+          family: 'IPv6',
+          address: '::',
+          port: 62981,
+          pid: 34548,
+          process: null,
+          gencnt: null,
+        },
+      ],
+      skipped: [],
+    });
+  });
+
+  test('macOS 12-14: gencnt read as the socket serial', () => {
+    const { listeners } = parseNetstatListeners(fixture('netstat-anv-sonoma.txt'), 80);
+    expect(listeners).toEqual([
+      {
+        proto: 'tcp4',
+        family: 'IPv4',
+        address: '0.0.0.0',
+        port: 80,
+        pid: 10521,
+        process: null,
+        gencnt: '000000000000965d',
+      },
+    ]);
+  });
+
+  test('macOS 15: rxbytes and txbytes before the pid, so rhiwat (131072) is never read as the pid', () => {
+    const { listeners } = parseNetstatListeners(fixture('netstat-anv-sequoia.txt'), 443);
+    expect(listeners.map((l) => [l.address, l.pid, l.gencnt])).toEqual([
+      ['0.0.0.0', 10521, '000000000000965c'],
+    ]);
+  });
+
+  test('macOS 26: process:pid, the name holding a space; ESTABLISHED rows on the port are not listeners', () => {
+    const text = fixture('netstat-anv-tahoe.txt');
+    expect(
+      parseNetstatListeners(text, 8000).listeners.map((l) => [
+        l.proto,
+        l.address,
+        l.process,
+        l.pid,
+        l.gencnt,
+      ]),
+    ).toEqual([
+      ['tcp46', '::', 'Autodesk Fusion', 22712, '000000000025c600'],
+      ['tcp4', '127.0.0.1', 'Python', 700, '000000000025c601'],
+    ]);
+    expect(parseNetstatListeners(text, 49515).listeners).toEqual([]);
+  });
+
+  test('IPv6 addresses split at the last dot, scope dropped; a LISTEN row without a numeric port is skipped', () => {
+    const header =
+      'Proto Recv-Q Send-Q  Local Address          Foreign Address        (state)      rhiwat  shiwat    pid   epid state  options';
+    const rows = [
+      'tcp6       0      0  ::1.5000               *.*                    LISTEN       131072  131072    733      0 00100 00000006',
+      'tcp6       0      0  fe80::1%lo0.5000       *.*                    LISTEN       131072  131072      -      0 00100 00000006',
+      'tcp4       0      0  127.0.0.1.http         *.*                    LISTEN       131072  131072    734      0 00100 00000006',
+    ];
+    const read = parseNetstatListeners([header, ...rows].join('\n'), 5000);
+    expect(read.listeners.map((l) => [l.address, l.pid])).toEqual([
+      ['::1', 733],
+      ['fe80::1', null],
+    ]);
+    expect(read.skipped).toEqual([
+      { source: 'netstat', text: rows[2]!.trim(), reason: 'the local address has no numeric port' },
+    ]);
+  });
+
+  test('without a header the pid is unknown (null), never a guessed column', () => {
+    const row =
+      'tcp46      0      0  *.8081                 *.*                    LISTEN      131072 131072  88305      0';
+    expect(parseNetstatListeners(row, 8081).listeners.map((l) => l.pid)).toEqual([null]);
   });
 });
 

@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { parseLsofFields } from '../../src/platform/darwin/lsof.js';
+import { parseLsofFields, readLsofFields } from '../../src/platform/darwin/lsof.js';
+import { parseNetstatListeners as parseDarwinNetstat } from '../../src/platform/darwin/netstat.js';
 import { parsePsNames, parsePsRows } from '../../src/platform/darwin/ps.js';
 import type { ProcessInfo } from '../../src/platform/types.js';
 import { parseNetstatListeners } from '../../src/platform/windows/netstat.js';
@@ -88,6 +89,35 @@ describe('macOS parsers', () => {
           expect(isPort(e.port)).toBe(true);
           expect(e.device === null || e.device.length > 0).toBe(true);
         }
+      }),
+      RUNS,
+    );
+  });
+
+  test('lsof skipped rows: each names lsof, a reason, and at most 200 characters of text', () => {
+    fc.assert(
+      fc.property(fc.oneof(darwin, lsofStream), (text) => {
+        for (const row of readLsofFields(text).skipped) {
+          expect(row.source).toBe('lsof');
+          expect(row.reason.length).toBeGreaterThan(0);
+          expect(row.text.length).toBeLessThanOrEqual(200);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test('netstat -anv: listeners only on the port asked for, with known families and positive pids or null', () => {
+    fc.assert(
+      fc.property(darwin, fc.constantFrom(80, 443, 8000, 62981), (text, port) => {
+        const { listeners, skipped } = parseDarwinNetstat(text, port);
+        for (const l of listeners) {
+          expect(l.port).toBe(port);
+          expect(['IPv4', 'IPv6']).toContain(l.family);
+          expect(l.address.length).toBeGreaterThan(0);
+          expect(l.pid === null || (isCount(l.pid) && l.pid > 0)).toBe(true);
+        }
+        for (const row of skipped) expect(row.text.length).toBeLessThanOrEqual(200);
       }),
       RUNS,
     );

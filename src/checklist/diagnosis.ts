@@ -20,7 +20,8 @@ const MAX_DESCRIBED = 3;
 /**
  * One phrase per listener, in the order of groupListeners: `pid 10599 (gunicorn -w 2 app:app)
  * and 2 workers on 0.0.0.0:5000`; a socket whose holder could not be read says why:
- * `[::]:5000: owner unknown (permission denied …)`.
+ * `[::]:5000: owner unknown (permission denied …)`, and so does one whose named holder is not
+ * known for sure: `pid 88 (httpd) on [::]:80, owner unknown (netstat lists this listener …)`.
  */
 export function describeListeners(sockets: ListenerSocket[]): string[] {
   return groupListeners(sockets).map(describeListener);
@@ -34,7 +35,11 @@ export function describeListener(listener: ListenerSocket[]): string {
     const reasons = [...new Set(listener.map((s) => s.ownerUnknown ?? 'not readable'))];
     return `${where}: owner unknown (${reasons.join('; ')})`;
   }
-  return `${describeHolders(processes)} on ${where}`;
+  // A holder named without its holders being known for sure (a pid only netstat named on macOS,
+  // an exited creator on Windows) keeps the reason: the view was partial.
+  const partial = [...new Set(listener.flatMap((s) => (s.ownerUnknown ? [s.ownerUnknown] : [])))];
+  const unknown = partial.length > 0 ? `, owner unknown (${partial.join('; ')})` : '';
+  return `${describeHolders(processes)} on ${where}${unknown}`;
 }
 
 /** Why the port holds more (or other) listeners than it should. */

@@ -10,7 +10,7 @@ import {
   stopHolders,
 } from '../../process/stop-holders.js';
 import { topmost } from '../../process/tree.js';
-import type { ListenerSocket } from '../../platform/types.js';
+import { skippedRowsOf, type ListenerSocket } from '../../platform/types.js';
 import { formatDuration } from '../../report/text.js';
 import { diagnoseHolders, uniqueHolders } from '../diagnosis.js';
 import { ATTACH_SKIP, fail, pass, skip, warn, type ChecklistItem } from '../item.js';
@@ -29,7 +29,19 @@ export const portFree: ChecklistItem = {
     const { port, onConflict, stopTimeoutMs } = service.config;
     const platform = service.env.platform;
     const held = await platform.listListeners(port);
-    if (held.length === 0) return pass(`nothing listens on port ${port}`);
+    if (held.length === 0) {
+      // Rows the platform could not read (or a cross-check it could not run) may be listeners:
+      // "nothing listens" would claim more than was seen.
+      const unread = skippedRowsOf(held);
+      if (unread.length === 0) return pass(`nothing listens on port ${port}`);
+      return warn(
+        `no listener seen on port ${port}, but ${unread.length} row(s) of the listener table could not be read`,
+        {
+          details: unread.map((row) => `${row.source}: ${row.text} (${row.reason})`),
+          listeners: held,
+        },
+      );
+    }
 
     const list = describeHolders(held);
     const diagnosis = diagnoseHolders(held, service);

@@ -3,7 +3,7 @@
  * NUL-terminated with a newline after each set (`-F0`); both are read the same way.
  */
 import { parseEndpoint } from '../endpoint.js';
-import type { Family } from '../types.js';
+import { skippedText, type Family, type SkippedRow } from '../types.js';
 
 /** One open listening socket as lsof prints it: the socket (`d`) may repeat under several pids. */
 export interface LsofSocketEntry {
@@ -48,15 +48,34 @@ interface FileSet {
 
 const NO_PROCESS: ProcessSet = { pid: null, ppid: null, command: '' };
 
-/** Never throws: fields it cannot read are dropped, and a socket without a usable name is skipped. */
+/** The sockets lsof printed, and the ones it printed in a shape we cannot read. */
+export interface LsofRead {
+  entries: LsofSocketEntry[];
+  skipped: SkippedRow[];
+}
+
+/** The entries alone (see readLsofFields). */
 export function parseLsofFields(output: string): LsofSocketEntry[] {
+  return readLsofFields(output).entries;
+}
+
+/**
+ * Never throws: fields it cannot read are dropped; a socket whose name has no numeric port (lsof
+ * run without `-P` prints `*:http`) is a skipped row, counted and shown rather than lost. A
+ * socket in another TCP state than LISTEN is left out: it is not a listener.
+ */
+export function readLsofFields(output: string): LsofRead {
   const entries: LsofSocketEntry[] = [];
+  const skipped: SkippedRow[] = [];
   let proc: ProcessSet = NO_PROCESS;
   let file: FileSet | null = null;
   const flush = (): void => {
-    const entry = file && toEntry(proc, file);
-    if (entry) entries.push(entry);
+    const current: FileSet | null = file;
     file = null;
+    if (!current) return;
+    const entry = toEntry(proc, current);
+    if (entry) entries.push(entry);
+    else if (isUnreadableSocket(current)) skipped.push(skippedRow(proc, current));
   };
 
   for (const field of output.split(/[\0\r\n]+/)) {
@@ -88,7 +107,34 @@ export function parseLsofFields(output: string): LsofSocketEntry[] {
     }
   }
   flush();
-  return entries;
+  return { entries, skipped };
+}
+
+/** A socket lsof printed (it has fields beyond its fd) that is not a connection in another state. */
+function isUnreadableSocket(file: FileSet): boolean {
+  const printed = [file.type, file.device, file.name, file.tcpState].some((v) => v !== undefined);
+  return printed && (file.tcpState === undefined || file.tcpState === 'LISTEN');
+}
+
+/** The fields as lsof printed them, one line: `p501 cnode f21 tIPv6 n*:http TST=LISTEN`. */
+function skippedRow(proc: ProcessSet, file: FileSet): SkippedRow {
+  const fields = [
+    proc.pid === null ? '' : `p${proc.pid}`,
+    proc.command ? `c${proc.command}` : '',
+    `f${file.fd}`,
+    file.type === undefined ? '' : `t${file.type}`,
+    file.device === undefined ? '' : `d${file.device}`,
+    file.name === undefined ? '' : `n${file.name}`,
+    file.tcpState === undefined ? '' : `TST=${file.tcpState}`,
+  ];
+  return {
+    source: 'lsof',
+    text: skippedText(fields.filter(Boolean).join(' ')),
+    reason:
+      file.name === undefined
+        ? 'the socket has no name (n field)'
+        : 'the name has no numeric address and port',
+  };
 }
 
 function setFileField(file: FileSet, id: 't' | 'd' | 'n' | 'T', value: string): void {
