@@ -37,6 +37,49 @@ export interface ListenerSocket {
 }
 
 /**
+ * A row of a tool's listener output that could not be read (no numeric port or pid, a shape the
+ * parser does not know). It may stand for a listener on the port, so it is counted and shown,
+ * never dropped in silence. A row whose socket is readable but whose owner is not is a
+ * ListenerSocket with `ownerUnknown` instead.
+ */
+export interface SkippedRow {
+  /** The tool that printed it: 'netstat', 'lsof', 'Get-NetTCPConnection'. */
+  source: string;
+  /** The row as printed, trimmed and cut to 200 characters (JSON rows: their JSON). */
+  text: string;
+  /** Why it could not be read, as a phrase: 'the pid column is not a number'. */
+  reason: string;
+}
+
+/**
+ * listListeners's answer: the sockets, plus the rows that could not be read (absent or empty:
+ * none). A plain ListenerSocket[] is a ListenerTable, so call sites that only want the sockets
+ * stay unchanged; array methods (`filter`, `map`) return plain arrays without `skipped`.
+ */
+export type ListenerTable = ListenerSocket[] & { skipped?: SkippedRow[] };
+
+/** The rows a listener read could not use ([] for a plain array). */
+export function skippedRowsOf(sockets: readonly ListenerSocket[]): SkippedRow[] {
+  return (sockets as Partial<ListenerTable>).skipped ?? [];
+}
+
+/** `sockets` carrying `skipped` (left off when empty). */
+export function withSkipped(
+  sockets: ListenerSocket[],
+  skipped: readonly SkippedRow[],
+): ListenerTable {
+  const table: ListenerTable = sockets;
+  if (skipped.length > 0) table.skipped = [...skipped];
+  return table;
+}
+
+/** A row's text as SkippedRow keeps it: trimmed, at most 200 characters. */
+export function skippedText(row: string): string {
+  const text = row.trim();
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+/**
  * Whether a process's environment carries the run's marker: 'unreadable' when it cannot be read
  * (another user's, gone, a platform without environments) or a process title overwrote it.
  */
@@ -47,8 +90,11 @@ export interface Platform {
   readonly name: 'linux' | 'darwin' | 'win32';
   /** How often the port watch re-reads the listen table: a file read on Linux, a process elsewhere. */
   readonly watchPollMs: number;
-  /** Every listening TCP socket on the port, on any address and both families. */
-  listListeners(port: number): Promise<ListenerSocket[]>;
+  /**
+   * Every listening TCP socket on the port, on any address and both families; rows that could
+   * not be read ride along as `skipped` (ListenerTable).
+   */
+  listListeners(port: number): Promise<ListenerTable>;
   /** The ids of the sockets listening on the port, without their holders: the watch's cheap read. */
   listSocketIds(port: number): Promise<string[]>;
   /** Every listening TCP socket, on any port, held by one of these processes ([] where unsupported). */
