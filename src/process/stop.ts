@@ -194,8 +194,10 @@ export async function waitGone(
 ) {
   const deadline = Date.now() + timeoutMs;
   const pollMs = platform.livenessPollMs ?? POLL_MS;
+  // A process seen gone stays gone (a reused pid has another start time): ask only for the rest.
+  let left = procs;
   for (;;) {
-    const left = await stillAlive(platform, procs);
+    left = await stillAlive(platform, left);
     if (left.length === 0 || Date.now() >= deadline || cutShort?.aborted) return left;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
