@@ -66,7 +66,8 @@ test('ci.yml runs format, lint, tests and the bundle on Node 20, 22 and 24', () 
 
 test('e2e.yml runs uses: ./ on Linux, macOS and Windows, and asserts the stale run failed on port-free', () => {
   const { jobs } = workflow('e2e.yml');
-  for (const job of Object.values(jobs)) {
+  for (const id of ['pass', 'stale', 'keep-running']) {
+    const job = jobs[id]!;
     expect(job.strategy?.matrix?.os).toEqual(['ubuntu-latest', 'macos-latest', 'windows-latest']);
     expect(job.steps.some((s) => s.uses === './')).toBe(true);
   }
@@ -80,6 +81,20 @@ test('e2e.yml runs uses: ./ on Linux, macOS and Windows, and asserts the stale r
   });
   expect(assertion.run).toContain('test "$OUTCOME" = failure');
   expect(jobs['keep-running']!.steps.some((s) => s.uses === './stop')).toBe(true);
+});
+
+test('e2e.yml reproduces the seed bug on Windows: two http.server on one port fail exactly single-listener', () => {
+  const job = workflow('e2e.yml').jobs['seed-windows']!;
+  expect(job['runs-on']).toBe('windows-latest');
+  expect(job.steps.some((s) => String(s.uses).startsWith('actions/setup-python@'))).toBe(true);
+  const start = job.steps.find((s) => s.id === 'servers')!;
+  expect(start.run).toContain("'-m', 'http.server', $env:SEED_PORT");
+  const check = job.steps.find((s) => s.id === 'check')!;
+  expect(check).toMatchObject({ uses: './', 'continue-on-error': true });
+  expect(check.with).toMatchObject({ attach: true });
+  const assertion = job.steps.find((s) => s.name?.toString().startsWith('Assert exactly'))!;
+  expect(assertion.run).toContain('test "$FAILED_ITEMS" = single-listener');
+  expect(assertion.env).toMatchObject({ PIDS: '${{ steps.servers.outputs.pids }}' });
 });
 
 test('the example required check runs on pull_request under a stable job name', () => {
