@@ -250,6 +250,48 @@ describe('netstat -ano', () => {
   });
 });
 
+describe('netstat as people posted it (see fixtures/windows/README.md)', () => {
+  test('Chinese netstat -na without -o: every listener is kept, as a row without a pid', () => {
+    const table = parseNetstatTable(fixture('netstat-na-zh-no-pid.txt'));
+    expect(table.rows).toEqual([]);
+    expect(table.skipped).toEqual([]);
+    expect(table.unowned).toHaveLength(18);
+    expect(table.unowned).toContainEqual({ address: '10.0.100.191', port: 139 });
+    expect(table.unowned).not.toContainEqual(expect.objectContaining({ port: 49408 }));
+  });
+
+  test('a Vite server on 0.0.0.0 and [::] is one dual-stack socket; the connection is left out', () => {
+    const rows = parseNetstatListeners(fixture('netstat-findstr-vite.txt'));
+    expect(rows).toEqual([
+      { address: '::1', port: 3302, pid: 12556 },
+      { address: '0.0.0.0', port: 5173, pid: 30096 },
+      { address: '::', port: 5173, pid: 30096 },
+    ]);
+    expect(identifySockets(rows.filter((r) => r.port === 5173)).map((s) => s.socketId)).toEqual([
+      'win:30096:5173:wildcard',
+    ]);
+  });
+
+  test('the Chinese header line is not a row', () => {
+    expect(parseNetstatTable(fixture('netstat-findstr-zh.txt'))).toEqual({
+      rows: [{ address: '0.0.0.0', port: 8080, pid: 940 }],
+      unowned: [],
+      skipped: [],
+    });
+  });
+
+  test('a localised state of one or two words (Japanese 受信待ち, French À L’ÉCOUTE) reads by column', () => {
+    const rows = [
+      '  TCP         127.0.0.1:8123         0.0.0.0:0              受信待ち        4242',
+      "  TCP    127.0.0.1:8124         0.0.0.0:0              À L'ÉCOUTE      4243",
+    ].join('\r\n');
+    expect(parseNetstatListeners(rows)).toEqual([
+      { address: '127.0.0.1', port: 8123, pid: 4242 },
+      { address: '127.0.0.1', port: 8124, pid: 4243 },
+    ]);
+  });
+});
+
 describe('netstat rows that do not fit', () => {
   test('a TCP row cut short or garbled is counted as skipped; a listening row without a pid is unowned', () => {
     const text = [
@@ -279,7 +321,13 @@ describe('netstat rows that do not fit', () => {
   });
 
   test('every row of the recorded captures reads: nothing skipped', () => {
-    for (const name of ['netstat-en.txt', 'netstat-de.txt']) {
+    for (const name of [
+      'netstat-en.txt',
+      'netstat-de.txt',
+      'netstat-na-zh-no-pid.txt',
+      'netstat-findstr-vite.txt',
+      'netstat-findstr-zh.txt',
+    ]) {
       expect(parseNetstatTable(fixture(name)).skipped).toEqual([]);
     }
   });

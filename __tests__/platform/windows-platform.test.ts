@@ -393,6 +393,24 @@ describe('PowerShell rows it could not attribute: netstat cross-checks them', ()
   });
 });
 
+describe('netstat as people posted it', () => {
+  test('netstat without pids (Chinese netstat -na): the listener is reported, owner unknown', async () => {
+    const { platform } = windowsMachine({ netstat: fixture('netstat-na-zh-no-pid.txt') });
+    const sockets = await platform.listListeners(445);
+    expect(sockets).toEqual([
+      {
+        socketId: 'win:?:0.0.0.0:445',
+        address: '0.0.0.0',
+        port: 445,
+        family: 'IPv4',
+        processes: [],
+        ownerUnknown: 'netstat -ano prints no pid for this socket',
+      },
+    ]);
+    await expect(platform.listListeners(49408)).resolves.toEqual([]);
+  });
+});
+
 describe('hung PowerShell', () => {
   test('a shell that timed out is not tried again: the next read goes straight to the next one', async () => {
     const { platform, calls } = windowsMachine({
