@@ -320,6 +320,32 @@ describe('PowerShell rows it could not attribute: netstat cross-checks them', ()
     });
   });
 
+  test('a socket neither source attributes counts once, and a pid-less netstat row of a named socket adds none', async () => {
+    const { platform } = windowsMachine({
+      pwsh: {
+        listeners: report(
+          [
+            { LocalAddress: '0.0.0.0', LocalPort: 5000, OwningProcess: 4412 },
+            { LocalAddress: '::', LocalPort: 5000, OwningProcess: null },
+          ],
+          [python(4412)],
+        ),
+      },
+      netstat: netstatRows(
+        'TCP    0.0.0.0:5000           0.0.0.0:0              LISTENING',
+        'TCP    [::]:5000              [::]:0                 LISTENING',
+      ),
+    });
+    const sockets = await platform.listListeners(5000);
+    expect(sockets.map((s) => [s.socketId, s.ownerUnknown])).toEqual([
+      ['win:4412:0.0.0.0:5000', undefined],
+      [
+        'win:?:[::]:5000',
+        'neither Get-NetTCPConnection nor netstat -ano names an owning process for this socket',
+      ],
+    ]);
+  });
+
   test('netstat unavailable for the cross-check: the unattributed socket says so', async () => {
     const { platform } = windowsMachine({
       pwsh: { listeners: report([{ LocalAddress: '0.0.0.0', LocalPort: 5000 }]) },

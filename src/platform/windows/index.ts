@@ -48,6 +48,8 @@ const NO_OWNER_PS =
 const NO_OWNER_PS_ONLY =
   'Get-NetTCPConnection names no owning process for this socket, and netstat -ano could not be run to cross-check';
 const NO_OWNER_NETSTAT = 'netstat -ano prints no pid for this socket';
+const NO_OWNER_EITHER =
+  'neither Get-NetTCPConnection nor netstat -ano names an owning process for this socket';
 
 export function createWindowsPlatform(run: RunCommand): Platform {
   const powershell = createPowerShell(run);
@@ -165,8 +167,19 @@ function crossCheck(
     if (i >= 0) claimable.splice(i, 1);
     else unattributed.push({ ...row, reason: NO_OWNER_PS });
   }
+  // A pid-less netstat row is a socket one of the lists above already holds, when one is left
+  // on its address; only the rest are more sockets.
   for (const row of netstat.unowned) {
-    unattributed.push({ ...row, reason: NO_OWNER_NETSTAT });
+    const named = unmatched.findIndex((r) => r.address === row.address);
+    if (named >= 0) {
+      unmatched.splice(named, 1);
+      continue;
+    }
+    const same = unattributed.findIndex(
+      (r) => r.address === row.address && r.reason === NO_OWNER_PS,
+    );
+    if (same >= 0) unattributed[same] = { ...row, reason: NO_OWNER_EITHER };
+    else unattributed.push({ ...row, reason: NO_OWNER_NETSTAT });
   }
   return { listeners: [...listeners, ...added], added, unattributed };
 }
