@@ -280,15 +280,23 @@ describe('netstat as people posted it (see fixtures/windows/README.md)', () => {
     });
   });
 
-  test('a localised state of one or two words (Japanese 受信待ち, French À L’ÉCOUTE) reads by column', () => {
+  test('localised states and headers (Japanese, French, Spanish, Polish, Russian; rows written here) read by column', () => {
     const rows = [
       '  TCP         127.0.0.1:8123         0.0.0.0:0              受信待ち        4242',
       "  TCP    127.0.0.1:8124         0.0.0.0:0              À L'ÉCOUTE      4243",
+      '  TCP    0.0.0.0:8125           0.0.0.0:0              ESCUCHANDO      4244',
+      '  TCP    0.0.0.0:8126           0.0.0.0:0              NASŁUCHIWANIE   4245',
+      '  Имя    Локальный адрес        Внешний адрес          Состояние       PID',
+      '  TCP    [::]:8127              [::]:0                 LISTENING       4246',
     ].join('\r\n');
     expect(parseNetstatListeners(rows)).toEqual([
       { address: '127.0.0.1', port: 8123, pid: 4242 },
       { address: '127.0.0.1', port: 8124, pid: 4243 },
+      { address: '0.0.0.0', port: 8125, pid: 4244 },
+      { address: '0.0.0.0', port: 8126, pid: 4245 },
+      { address: '::', port: 8127, pid: 4246 },
     ]);
+    expect(parseNetstatTable(rows).skipped).toEqual([]);
   });
 });
 
