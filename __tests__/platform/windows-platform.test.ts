@@ -346,6 +346,30 @@ describe('PowerShell rows it could not attribute: netstat cross-checks them', ()
     ]);
   });
 
+  test('a pid only netstat names that no tool can look up is "could not be looked up"; the others keep their names', async () => {
+    const { platform } = windowsMachine({
+      pwsh: {
+        listeners: report(
+          [
+            { LocalAddress: '0.0.0.0', LocalPort: 5000, OwningProcess: 4412 },
+            { LocalAddress: '::', LocalPort: 5000 },
+          ],
+          [python(4412)],
+        ),
+        processes: failed('CIM unavailable'),
+      },
+      netstat: netstatRows(
+        'TCP    0.0.0.0:5000           0.0.0.0:0              LISTENING       4412',
+        'TCP    [::]:5000              [::]:0                 LISTENING       5230',
+      ),
+    });
+    const sockets = await platform.listListeners(5000);
+    expect(sockets.map((s) => [s.socketId, s.processes[0]?.name, s.ownerUnknown])).toEqual([
+      ['win:4412:0.0.0.0:5000', 'python.exe', undefined],
+      ['win:5230:[::]:5000', '', 'pid 5230 could not be looked up (no PowerShell or tasklist)'],
+    ]);
+  });
+
   test('netstat unavailable for the cross-check: the unattributed socket says so', async () => {
     const { platform } = windowsMachine({
       pwsh: { listeners: report([{ LocalAddress: '0.0.0.0', LocalPort: 5000 }]) },

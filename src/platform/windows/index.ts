@@ -41,6 +41,8 @@ interface Inventory {
   skipped: SkippedRow[];
   /** The running processes among the owners; null: none could be read. */
   processes: ProcessInfo[] | null;
+  /** Owners no tool could look up (the others missing from `processes` have exited). */
+  unlooked?: number[];
 }
 
 const NO_OWNER_PS =
@@ -57,9 +59,12 @@ export function createWindowsPlatform(run: RunCommand): Platform {
   const listListeners = async (port: number): Promise<ListenerTable> => {
     const inventory = await readListeners(run, powershell, port);
     const owners = new Map(inventory.processes?.map((p) => [p.pid, p]));
-    const known = inventory.processes !== null;
+    const known = (pid: number) =>
+      inventory.processes !== null && !(inventory.unlooked ?? []).includes(pid);
     const sockets = [
-      ...identifySockets(inventory.listeners).map((s) => toListener(s, owners.get(s.pid), known)),
+      ...identifySockets(inventory.listeners).map((s) =>
+        toListener(s, owners.get(s.pid), known(s.pid)),
+      ),
       ...unknownSockets(inventory.unattributed),
     ];
     return withSkipped(sockets, inventory.skipped);
@@ -139,7 +144,8 @@ async function readListeners(
     unattributed: merged.unattributed,
     // netstat's table is the complete view: PowerShell's unreadable rows are covered by it.
     skipped: netstat.skipped,
-    processes: more === null ? null : [...report.processes, ...more],
+    processes: [...report.processes, ...(more ?? [])],
+    unlooked: more === null ? missing : [],
   };
 }
 
