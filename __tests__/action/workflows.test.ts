@@ -83,6 +83,20 @@ test('e2e.yml runs uses: ./ on Linux, macOS and Windows, and asserts the stale r
   expect(jobs['keep-running']!.steps.some((s) => s.uses === './stop')).toBe(true);
 });
 
+test('e2e.yml reproduces the seed bug on Windows: two http.server on one port fail exactly single-listener', () => {
+  const job = workflow('e2e.yml').jobs['seed-windows']!;
+  expect(job['runs-on']).toBe('windows-latest');
+  expect(job.steps.some((s) => String(s.uses).startsWith('actions/setup-python@'))).toBe(true);
+  const start = job.steps.find((s) => s.id === 'servers')!;
+  expect(start.run).toContain("'-m', 'http.server', $env:SEED_PORT");
+  const check = job.steps.find((s) => s.id === 'check')!;
+  expect(check).toMatchObject({ uses: './', 'continue-on-error': true });
+  expect(check.with).toMatchObject({ attach: true });
+  const assertion = job.steps.find((s) => s.name?.toString().startsWith('Assert exactly'))!;
+  expect(assertion.run).toContain('test "$FAILED_ITEMS" = single-listener');
+  expect(assertion.env).toMatchObject({ PIDS: '${{ steps.servers.outputs.pids }}' });
+});
+
 test('the example required check runs on pull_request under a stable job name', () => {
   const example = workflow('example-required-check.yml');
   expect(Object.keys(example.on)).toEqual(['pull_request']);

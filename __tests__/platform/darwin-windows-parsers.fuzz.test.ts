@@ -9,7 +9,7 @@ import { parseLsofFields, readLsofFields } from '../../src/platform/darwin/lsof.
 import { parseNetstatListeners as parseDarwinNetstat } from '../../src/platform/darwin/netstat.js';
 import { parsePsNames, parsePsRows } from '../../src/platform/darwin/ps.js';
 import type { ProcessInfo } from '../../src/platform/types.js';
-import { parseNetstatListeners } from '../../src/platform/windows/netstat.js';
+import { parseNetstatListeners, parseNetstatTable } from '../../src/platform/windows/netstat.js';
 import {
   parseListenerReport,
   parsePowerShellDate,
@@ -177,6 +177,8 @@ describe('Windows parsers', () => {
         const report = parseListenerReport(text);
         if (report !== null) {
           report.listeners.forEach(expectWellFormedRow);
+          for (const row of report.unowned) expectWellFormedRow({ ...row, pid: 0 });
+          for (const row of report.skipped) expect(row.text.length).toBeLessThanOrEqual(200);
           report.processes.forEach(expectWellFormedProcess);
         }
         const processes = parseWin32ProcessJson(text);
@@ -207,6 +209,16 @@ describe('Windows parsers', () => {
       fc.property(windows, (text) => {
         const rows = parseNetstatListeners(text);
         rows.forEach(expectWellFormedRow);
+        // Rows that do not fit are kept, never dropped: unowned rows have an endpoint, skipped
+        // rows their text (at most 200 characters) and a reason.
+        const table = parseNetstatTable(text);
+        expect(table.rows).toEqual(rows);
+        for (const row of table.unowned) expectWellFormedRow({ ...row, pid: 0 });
+        for (const row of table.skipped) {
+          expect(row.source).toBe('netstat');
+          expect(row.text.length).toBeLessThanOrEqual(200);
+          expect(row.reason.length).toBeGreaterThan(0);
+        }
         const ids = identifySockets(rows).map((s) => s.socketId);
         expect(new Set(ids).size).toBe(ids.length);
         parseTasklistCsv(text).forEach(expectWellFormedProcess);

@@ -3,7 +3,11 @@
  * PowerShell 5.1, English and German netstat (CP850, CRLF), tasklist CSV; and socket identity.
  */
 import { readFileSync } from 'node:fs';
-import { NETSTAT_ARGS, parseNetstatListeners } from '../../src/platform/windows/netstat.js';
+import {
+  NETSTAT_ARGS,
+  parseNetstatListeners,
+  parseNetstatTable,
+} from '../../src/platform/windows/netstat.js';
 import {
   parseListenerReport,
   parsePowerShellDate,
@@ -78,6 +82,8 @@ describe('PowerShell JSON', () => {
     const report = parseListenerReport(fixture('pwsh-listeners-dead-creator.json'));
     expect(report).toEqual({
       listeners: [{ address: '0.0.0.0', port: 5000, pid: 7340 }],
+      unowned: [],
+      skipped: [],
       processes: [],
     });
   });
@@ -95,10 +101,73 @@ describe('PowerShell JSON', () => {
   test('empty output is nothing found; text that is not JSON is null (PowerShell broke)', () => {
     expect(parseWin32ProcessJson('')).toEqual([]);
     expect(parseWin32ProcessJson('\r\n')).toEqual([]);
-    expect(parseListenerReport('')).toEqual({ listeners: [], processes: [] });
+    expect(parseListenerReport('')).toEqual({
+      listeners: [],
+      unowned: [],
+      skipped: [],
+      processes: [],
+    });
     expect(parseWin32ProcessJson('Get-CimInstance : Access denied')).toBeNull();
     expect(parseListenerReport('[1, 2]')).toBeNull();
     expect(parseListenerReport('"text"')).toBeNull();
+  });
+
+  test('a row without a usable OwningProcess is unowned, never dropped; a row without a port is skipped', () => {
+    const report = parseListenerReport(
+      JSON.stringify({
+        Listeners: [
+          { LocalAddress: '0.0.0.0', LocalPort: 5000, OwningProcess: 4412 },
+          { LocalAddress: '0.0.0.0', LocalPort: 5000, OwningProcess: null },
+          { LocalAddress: '::', LocalPort: 5000 },
+          { LocalAddress: '::', LocalPort: 'x' },
+        ],
+        Processes: [],
+      }),
+    );
+    expect(report?.listeners).toEqual([{ address: '0.0.0.0', port: 5000, pid: 4412 }]);
+    expect(report?.unowned).toEqual([
+      { address: '0.0.0.0', port: 5000 },
+      { address: '::', port: 5000 },
+    ]);
+    expect(report?.skipped).toEqual([
+      {
+        source: 'Get-NetTCPConnection',
+        text: '{"LocalAddress":"::","LocalPort":"x"}',
+        reason: 'no local address and port',
+      },
+    ]);
+  });
+
+  test('{"value": […], "Count": n} wrappers are unwrapped, for rows and processes', () => {
+    const report = parseListenerReport(
+      JSON.stringify({
+        Listeners: {
+          value: [
+            { LocalAddress: '0.0.0.0', LocalPort: 5000, OwningProcess: 4412 },
+            { LocalAddress: '::', LocalPort: 5000, OwningProcess: 4412 },
+          ],
+          Count: 2,
+        },
+        Processes: { value: [{ ProcessId: 4412, Name: 'python.exe' }], Count: 1 },
+      }),
+    );
+    expect(report?.listeners.map((r) => r.address)).toEqual(['0.0.0.0', '::']);
+    expect(report?.processes.map((p) => p.name)).toEqual(['python.exe']);
+    expect(report?.skipped).toEqual([]);
+    expect(
+      parseWin32ProcessJson(JSON.stringify({ value: [{ ProcessId: 4 }], Count: 1 }))?.map(
+        (p) => p.pid,
+      ),
+    ).toEqual([4]);
+  });
+
+  test('an object without Listeners, or Listeners that is not rows, is an answer in an unexpected shape', () => {
+    expect(parseListenerReport('{"Connections": []}')?.skipped).toEqual([
+      expect.objectContaining({ reason: 'the answer has no Listeners list' }),
+    ]);
+    expect(parseListenerReport('{"Listeners": "5000"}')?.skipped).toEqual([
+      expect.objectContaining({ reason: 'Listeners is not a list of rows', text: '"5000"' }),
+    ]);
   });
 
   test.each([
@@ -178,6 +247,97 @@ describe('netstat -ano', () => {
       '  Proto  Indirizzo locale       Indirizzo esterno      Stato           PID\r\n' +
       '  TCP    0.0.0.0:8080           0.0.0.0:0              IN ASCOLTO      2044\r\n';
     expect(parseNetstatListeners(italian)).toEqual([{ address: '0.0.0.0', port: 8080, pid: 2044 }]);
+  });
+});
+
+describe('netstat as people posted it (see fixtures/windows/README.md)', () => {
+  test('Chinese netstat -na without -o: every listener is kept, as a row without a pid', () => {
+    const table = parseNetstatTable(fixture('netstat-na-zh-no-pid.txt'));
+    expect(table.rows).toEqual([]);
+    expect(table.skipped).toEqual([]);
+    expect(table.unowned).toHaveLength(18);
+    expect(table.unowned).toContainEqual({ address: '10.0.100.191', port: 139 });
+    expect(table.unowned).not.toContainEqual(expect.objectContaining({ port: 49408 }));
+  });
+
+  test('a Vite server on 0.0.0.0 and [::] is one dual-stack socket; the connection is left out', () => {
+    const rows = parseNetstatListeners(fixture('netstat-findstr-vite.txt'));
+    expect(rows).toEqual([
+      { address: '::1', port: 3302, pid: 12556 },
+      { address: '0.0.0.0', port: 5173, pid: 30096 },
+      { address: '::', port: 5173, pid: 30096 },
+    ]);
+    expect(identifySockets(rows.filter((r) => r.port === 5173)).map((s) => s.socketId)).toEqual([
+      'win:30096:5173:wildcard',
+    ]);
+  });
+
+  test('the Chinese header line is not a row', () => {
+    expect(parseNetstatTable(fixture('netstat-findstr-zh.txt'))).toEqual({
+      rows: [{ address: '0.0.0.0', port: 8080, pid: 940 }],
+      unowned: [],
+      skipped: [],
+    });
+  });
+
+  test('localised states and headers (Japanese, French, Spanish, Polish, Russian; rows written here) read by column', () => {
+    const rows = [
+      '  TCP         127.0.0.1:8123         0.0.0.0:0              受信待ち        4242',
+      "  TCP    127.0.0.1:8124         0.0.0.0:0              À L'ÉCOUTE      4243",
+      '  TCP    0.0.0.0:8125           0.0.0.0:0              ESCUCHANDO      4244',
+      '  TCP    0.0.0.0:8126           0.0.0.0:0              NASŁUCHIWANIE   4245',
+      '  Имя    Локальный адрес        Внешний адрес          Состояние       PID',
+      '  TCP    [::]:8127              [::]:0                 LISTENING       4246',
+    ].join('\r\n');
+    expect(parseNetstatListeners(rows)).toEqual([
+      { address: '127.0.0.1', port: 8123, pid: 4242 },
+      { address: '127.0.0.1', port: 8124, pid: 4243 },
+      { address: '0.0.0.0', port: 8125, pid: 4244 },
+      { address: '0.0.0.0', port: 8126, pid: 4245 },
+      { address: '::', port: 8127, pid: 4246 },
+    ]);
+    expect(parseNetstatTable(rows).skipped).toEqual([]);
+  });
+});
+
+describe('netstat rows that do not fit', () => {
+  test('a TCP row cut short or garbled is counted as skipped; a listening row without a pid is unowned', () => {
+    const text = [
+      '  Proto  Local Address          Foreign Address        State           PID',
+      '  TCP    0.0.0.0:5000           0.0.0.0:0              LISTENING       4412',
+      '  TCP    0.0.0.0:5000           0.0.0.0:0              LISTENING',
+      '  TCP    0.0.0.0:50',
+      '  TCP    0.0.0.0               0.0.0.0:0              LISTENING       9',
+      '  TCP    127.0.0.1:5000         127.0.0.1:61234        ESTABLISHED     4412',
+      '  UDP    0.0.0.0:5353           *:*                                    2244',
+    ].join('\r\n');
+    const table = parseNetstatTable(text);
+    expect(table.rows).toEqual([{ address: '0.0.0.0', port: 5000, pid: 4412 }]);
+    expect(table.unowned).toEqual([{ address: '0.0.0.0', port: 5000 }]);
+    expect(table.skipped).toEqual([
+      {
+        source: 'netstat',
+        text: 'TCP    0.0.0.0:50',
+        reason: 'the local address and port cannot be read',
+      },
+      {
+        source: 'netstat',
+        text: 'TCP    0.0.0.0               0.0.0.0:0              LISTENING       9',
+        reason: 'the local address and port cannot be read',
+      },
+    ]);
+  });
+
+  test('every row of the recorded captures reads: nothing skipped', () => {
+    for (const name of [
+      'netstat-en.txt',
+      'netstat-de.txt',
+      'netstat-na-zh-no-pid.txt',
+      'netstat-findstr-vite.txt',
+      'netstat-findstr-zh.txt',
+    ]) {
+      expect(parseNetstatTable(fixture(name)).skipped).toEqual([]);
+    }
   });
 });
 

@@ -10,7 +10,7 @@ export const BUILD_DIR = 'node_modules/.cache/single-listener-check-bench';
 const NCC = 'node_modules/@vercel/ncc/dist/ncc/cli.js';
 
 /** Bundles a bench entry the way scripts/bundle.mjs bundles the product; returns its path. */
-function bundle(entry, name) {
+export function bundle(entry, name) {
   const out = `${BUILD_DIR}/${name}`;
   rmSync(out, { recursive: true, force: true });
   execFileSync(

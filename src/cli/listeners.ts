@@ -2,7 +2,7 @@
 import { describeListeners } from '../checklist/diagnosis.js';
 import { groupListeners, numberListeners } from '../checklist/listener-count.js';
 import { currentPlatform } from '../platform/index.js';
-import { renderListenerTable } from '../report/listener-table.js';
+import { describeSkippedRows, renderListenerTable } from '../report/listener-table.js';
 import { defineCommand, parseInteger, portFlag } from './args.js';
 
 /** Long commands are cut on a terminal only: piped output keeps them whole. */
@@ -40,10 +40,14 @@ export const listenersCommand = defineCommand({
     const expected =
       typeof values.expect === 'string' ? parseInteger(values.expect, '--expect', 0) : 1;
     const sockets = await currentPlatform().listListeners(port);
+    const skipped = describeSkippedRows(sockets);
     if (values.json === true) {
+      // The array stays the documented shape; rows that could not be read go to stderr.
       io.stdout(`${JSON.stringify(numberListeners(sockets), null, 2)}\n`);
+      if (skipped.length > 0) io.stderr(`${skipped.join('\n')}\n`);
     } else if (sockets.length === 0) {
-      io.stdout(`nothing listens on port ${port}\n`);
+      const nothing = skipped.length === 0 ? 'nothing listens' : 'nothing readable listens';
+      io.stdout(`${[`${nothing} on port ${port}`, ...skipped].join('\n')}\n`);
     } else {
       const maxCommandLength = io.isTTY ? TTY_COMMAND_LENGTH : undefined;
       io.stdout(`${renderListenerTable(sockets, { maxCommandLength })}\n`);

@@ -105,6 +105,13 @@ export interface Platform {
   findMarked(marker: string): Promise<ProcessInfo[]>;
   /** One process, or null when it does not exist. */
   getProcess(pid: number): Promise<ProcessInfo | null>;
+  /**
+   * The running processes among `pids`, in one read (absent: one getProcess per pid). Where each
+   * read starts a process (PowerShell on Windows), liveness polls use this.
+   */
+  getProcesses?(pids: readonly number[]): Promise<ProcessInfo[]>;
+  /** How often teardown re-checks liveness when each read starts a process (absent: 20 ms). */
+  readonly livenessPollMs?: number;
   /** Every process visible to us (for tree walks). */
   listProcesses(): Promise<ProcessInfo[]>;
 }

@@ -161,28 +161,45 @@ function signal(procs: ProcessInfo[], sig: NodeJS.Signals, groups: readonly numb
   }
 }
 
-/** Alive: the same pid with the same start time, not a zombie. A reused pid is not alive. */
-async function isAlive(platform: Platform, proc: ProcessInfo): Promise<boolean> {
-  const now = await platform.getProcess(proc.pid);
-  return now !== null && now.state !== 'exited' && isSameProcess(now, proc);
+/**
+ * The processes still alive: the same pid with the same start time, not a zombie (a reused pid
+ * is not alive). One read for all where the platform offers it (each read is a PowerShell start
+ * on Windows), else one per process.
+ */
+export async function stillAlive(platform: Platform, procs: ProcessInfo[]): Promise<ProcessInfo[]> {
+  const alive = (proc: ProcessInfo, now: ProcessInfo | null | undefined) =>
+    now != null && now.state !== 'exited' && isSameProcess(now, proc);
+  if (platform.getProcesses) {
+    const running = await platform.getProcesses(procs.map((p) => p.pid));
+    return procs.filter((proc) =>
+      alive(
+        proc,
+        running.find((p) => p.pid === proc.pid),
+      ),
+    );
+  }
+  const now = await Promise.all(procs.map((p) => platform.getProcess(p.pid)));
+  return procs.filter((proc, i) => alive(proc, now[i]));
 }
 
 /**
  * Polls until every process is gone, `timeoutMs` passes or `cutShort` aborts; returns those still
  * alive.
  */
-async function waitGone(
+export async function waitGone(
   platform: Platform,
   procs: ProcessInfo[],
   timeoutMs: number,
   cutShort?: AbortSignal,
 ) {
   const deadline = Date.now() + timeoutMs;
+  const pollMs = platform.livenessPollMs ?? POLL_MS;
+  // A process seen gone stays gone (a reused pid has another start time): ask only for the rest.
+  let left = procs;
   for (;;) {
-    const alive = await Promise.all(procs.map((p) => isAlive(platform, p)));
-    const left = procs.filter((_, i) => alive[i]);
+    left = await stillAlive(platform, left);
     if (left.length === 0 || Date.now() >= deadline || cutShort?.aborted) return left;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
 

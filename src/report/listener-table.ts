@@ -1,5 +1,5 @@
 /** The listener table as plain text, one row per socket (terminal and CLI `listeners`). */
-import type { ListenerSocket } from '../platform/types.js';
+import { skippedRowsOf, type ListenerSocket } from '../platform/types.js';
 import { describeProcess, formatEndpoint } from '../process/describe.js';
 import { topmost } from '../process/tree.js';
 import { formatAge } from './age.js';
@@ -58,13 +58,29 @@ export function renderListenerTable(
 ): string {
   const rows = [HEADER, ...sockets.map((s) => socketRow(s, options))];
   const widths = HEADER.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]!)))
-        .join('  '),
-    )
-    .join('\n');
+  const table = rows.map((row) =>
+    row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]!))).join('  '),
+  );
+  return [...table, ...describeSkippedRows(sockets, options.maxCommandLength)].join('\n');
+}
+
+/**
+ * The rows the listener read could not use (ListenerTable.skipped), as lines under the table:
+ * each may be a listener on the port, so they are shown, never dropped. [] when none.
+ */
+export function describeSkippedRows(
+  sockets: readonly ListenerSocket[],
+  maxTextLength?: number,
+): string[] {
+  const skipped = skippedRowsOf(sockets);
+  if (skipped.length === 0) return [];
+  const rows = skipped.length === 1 ? '1 row' : `${skipped.length} rows`;
+  return [
+    `${rows} of the listener table could not be read (each may be a listener on this port):`,
+    ...skipped.map(
+      (row) => `  ${row.source}: ${oneLine(row.text, maxTextLength)} (${cleanText(row.reason)})`,
+    ),
+  ];
 }
 
 /**

@@ -8,8 +8,11 @@ import type { RunCommand } from '../run-command.js';
 /** pwsh first (on every hosted runner), then Windows PowerShell 5.1 (on every Windows). */
 const POWERSHELLS = ['pwsh', 'powershell.exe'] as const;
 
-/** A cold PowerShell that loads CIM can take several seconds on a hosted runner. */
-const POWERSHELL_TIMEOUT_MS = 15_000;
+/**
+ * A cold PowerShell that loads CIM takes a few seconds on a hosted runner; one that has not
+ * answered in 8 s is hung. Both hanging cost 16 s once (then the fallback), not 30 s every read.
+ */
+export const POWERSHELL_TIMEOUT_MS = 8_000;
 
 const PRELUDE = [
   "$ErrorActionPreference = 'Stop'",
@@ -58,15 +61,28 @@ export function encodeCommand(script: string): string {
   return Buffer.from(script, 'utf16le').toString('base64');
 }
 
+/** Runs our scripts in the first PowerShell that works; remembers the ones that cannot. */
+export type PowerShell = (script: string) => Promise<string | null>;
+
 /**
  * The script's stdout, or null when no PowerShell could run it: missing, failing (e.g. no
  * Get-NetTCPConnection on this Windows) or hanging. The caller then falls back to the classic tools.
+ * A PowerShell that is missing or ran into the time-out is not tried again by this runner: a
+ * watch or liveness poll would otherwise wait out the same hang on every read.
  */
-export async function runPowerShell(run: RunCommand, script: string): Promise<string | null> {
-  const args = ['-NoProfile', '-NonInteractive', '-EncodedCommand', encodeCommand(script)];
-  for (const shell of POWERSHELLS) {
-    const result = await run(shell, args, { timeoutMs: POWERSHELL_TIMEOUT_MS }).catch(() => null);
-    if (result?.code === 0) return result.stdout;
-  }
-  return null;
+export function createPowerShell(run: RunCommand): PowerShell {
+  const unusable = new Set<string>();
+  return async (script) => {
+    const args = ['-NoProfile', '-NonInteractive', '-EncodedCommand', encodeCommand(script)];
+    for (const shell of POWERSHELLS) {
+      if (unusable.has(shell)) continue;
+      // A rejection is a missing shell or the time-out: a non-zero exit resolves instead.
+      const result = await run(shell, args, { timeoutMs: POWERSHELL_TIMEOUT_MS }).catch(() => {
+        unusable.add(shell);
+        return null;
+      });
+      if (result?.code === 0) return result.stdout;
+    }
+    return null;
+  };
 }

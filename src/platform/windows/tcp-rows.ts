@@ -9,6 +9,9 @@ export interface WindowsTcpRow {
   pid: number;
 }
 
+/** A listening row whose owner could not be read (no pid column, OwningProcess null). */
+export type UnownedTcpRow = Omit<WindowsTcpRow, 'pid'>;
+
 export interface WindowsSocket extends WindowsTcpRow {
   socketId: string;
   family: Family;
