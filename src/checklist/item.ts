@@ -56,3 +56,21 @@ export function logTail(service: ServiceRun): string[] {
   const tail = service.log.tail();
   return tail.length > 0 ? ['last log lines:', ...tail] : ['the backend printed nothing'];
 }
+
+/**
+ * A pass that rests on a partial view becomes a warning naming what could not be read: the
+ * platform printed rows it could not read, which may hide a listener (never a silent pass).
+ */
+export function unlessPartial(outcome: ItemOutcome, service: ServiceRun): ItemOutcome {
+  const skipped = service.watch.skipped;
+  if (outcome.status !== 'pass' || skipped.length === 0) return outcome;
+  return {
+    ...outcome,
+    status: 'warn',
+    summary: `${outcome.summary}; ${skipped.length} row(s) the platform printed could not be read`,
+    details: [
+      ...(outcome.details ?? []),
+      ...skipped.map((row) => `could not read (${row.source}: ${row.reason}): ${row.text}`),
+    ],
+  };
+}

@@ -4,7 +4,12 @@
  * set changes. Every socket that appeared is remembered with when it was first and last seen, so
  * the listener items judge the whole run, not one instant.
  */
-import type { ListenerSocket, Platform } from '../platform/types.js';
+import {
+  skippedRowsOf,
+  type ListenerSocket,
+  type Platform,
+  type SkippedRow,
+} from '../platform/types.js';
 import { groupListeners } from './listener-count.js';
 import type { TimelineEvent } from './types.js';
 import { pause } from './wait.js';
@@ -29,6 +34,8 @@ export class PortWatch {
   /** One entry per change of the socket set, in order. */
   readonly history: WatchSnapshot[] = [];
   readonly records = new Map<string, SocketRecord>();
+  /** Rows the platform could not read during the watch, each once: what it could not see. */
+  readonly skipped: SkippedRow[] = [];
   private ids = '';
   private stopper = new AbortController();
   private loop: Promise<void> | null = null;
@@ -129,6 +136,10 @@ export class PortWatch {
 
   private async record(sockets: ListenerSocket[]): Promise<void> {
     await this.onInventory(sockets);
+    for (const row of skippedRowsOf(sockets)) {
+      if (!this.skipped.some((r) => r.source === row.source && r.text === row.text))
+        this.skipped.push(row);
+    }
     const atMs = this.now();
     const ids = sockets
       .map((s) => s.socketId)

@@ -5,7 +5,15 @@
  */
 import { describeProcess } from '../../process/describe.js';
 import { diagnoseHolders } from '../diagnosis.js';
-import { ATTACH_SKIP, fail, pass, skip, type ChecklistItem, type ItemOutcome } from '../item.js';
+import {
+  ATTACH_SKIP,
+  fail,
+  pass,
+  skip,
+  unlessPartial,
+  type ChecklistItem,
+  type ItemOutcome,
+} from '../item.js';
 import type { ServiceRun } from '../service-run.js';
 
 export const listenerOwner: ChecklistItem = {
@@ -50,7 +58,7 @@ async function judge(service: ServiceRun): Promise<ItemOutcome> {
     byMarker > 0 ? `${byMarker} found by the run marker (daemonized)` : '',
     byTiming > 0 ? `${byTiming} by timing (environment overwritten)` : '',
   ].filter(Boolean);
-  return pass(
+  const owned = pass(
     how.length > 0
       ? `all ${holders.size} holder(s) belong to the run (backend pid ${pid}): ${how.join(', ')}`
       : `all ${holders.size} holder(s) belong to the backend's tree (pid ${pid})`,
@@ -59,4 +67,5 @@ async function judge(service: ServiceRun): Promise<ItemOutcome> {
       listeners: sockets,
     },
   );
+  return unlessPartial(owned, service);
 }

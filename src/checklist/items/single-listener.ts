@@ -4,7 +4,7 @@
  * is one server: sockets grouped by their holders (listener-count.ts).
  */
 import { diagnoseHolders } from '../diagnosis.js';
-import { fail, pass, type ChecklistItem, type ItemOutcome } from '../item.js';
+import { fail, pass, unlessPartial, type ChecklistItem, type ItemOutcome } from '../item.js';
 import { groupListeners } from '../listener-count.js';
 import { describeListenerGroups } from '../listener-lines.js';
 import type { ListenerSocket } from '../../platform/types.js';
@@ -23,10 +23,13 @@ export const singleListener: ChecklistItem = {
     }
     return (
       tooMany(service) ??
-      pass(measured(sockets, port, count), {
-        details: ['never more listeners while the port was watched, from the backend start on'],
-        listeners: sockets,
-      })
+      unlessPartial(
+        pass(measured(sockets, port, count), {
+          details: ['never more listeners while the port was watched, from the backend start on'],
+          listeners: sockets,
+        }),
+        service,
+      )
     );
   },
   // A second server that binds after this item ran (during the probes, or in teardown) fails it.
