@@ -197,6 +197,7 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
         result: list.some((i) => i.status === 'fail') ? 'fail' : 'pass',
         items: list,
         listeners: listenerPicture(run, list),
+        ...(run.watch.skipped.length > 0 ? { skippedRows: run.watch.skipped } : {}),
         backendPid: run.backend?.pid ?? null,
         ...(servers.has(run) ? { serverPid: servers.get(run)! } : {}),
         marker: run.backend ? run.marker : null,

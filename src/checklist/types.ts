@@ -1,5 +1,5 @@
 /** The result model every reporter renders (README, "The checklist" and its reports). */
-import type { ListenerSocket } from '../platform/types.js';
+import type { ListenerSocket, SkippedRow } from '../platform/types.js';
 
 export type ItemStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -47,6 +47,8 @@ export interface ServiceResult {
   attach: boolean;
   result: 'pass' | 'fail';
   items: ItemResult[];
+  /** Rows the platform printed but could not read while the port was watched (a partial view). */
+  skippedRows?: SkippedRow[];
   /** Every socket seen on the port while it was watched (before start: the holders read), [] if none. */
   listeners: ListenerSocket[];
   /** The process the run spawned: the shell running the start command (or what it exec'd). */
