@@ -68,8 +68,6 @@ export class ServiceRun {
   readonly watch: PortWatch;
   /** Sockets that held the port before start and `on-conflict: ignore` let be: not ours to free. */
   preexisting: ListenerSocket[] = [];
-  /** The listener table read when the backend became ready. */
-  listeners: ListenerSocket[] = [];
   baseUrl: string | null = null;
   readonly timeline: TimelineEvent[] = [];
 

@@ -63,7 +63,6 @@ export const ready: ChecklistItem = {
         service.baseUrl ??= service.config.baseUrl ?? deriveBaseUrl(owned, port);
         const pending = await pendingResources(service);
         if (pending === null) {
-          service.listeners = sockets;
           service.mark('ready');
           const elapsed = Math.round(performance.now() - started);
           const how = daemonized

@@ -16,7 +16,6 @@ export const singleListener: ChecklistItem = {
   async run(service) {
     const { port } = service.config;
     const sockets = await service.watch.refresh();
-    service.listeners = sockets;
     const count = groupListeners(sockets).length;
     if (count === 0) {
       return fail(`nothing listens on port ${port} any more`, { listeners: sockets });
