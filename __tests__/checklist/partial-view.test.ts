@@ -56,7 +56,7 @@ test('rows the platform could not read: both items warn and name them', async ()
     expect(outcome.status).toBe('warn');
     expect(outcome.summary).toMatch(/; 1 row\(s\) the platform printed could not be read$/);
     expect(outcome.details).toContain(
-      `could not read (netstat: the pid column is not a number): ${row.text}`,
+      `could not read: netstat: ${row.text} (the pid column is not a number)`,
     );
   }
 });

@@ -1,4 +1,5 @@
 /** What one checklist item is and what it returns; the runner adds timing and ids. */
+import { describeSkippedRow } from '../process/describe.js';
 import type { ListenerSocket } from '../platform/types.js';
 import type { ItemStatus, ProbeResult } from './types.js';
 import type { ServiceRun } from './service-run.js';
@@ -70,7 +71,7 @@ export function unlessPartial(outcome: ItemOutcome, service: ServiceRun): ItemOu
     summary: `${outcome.summary}; ${skipped.length} row(s) the platform printed could not be read`,
     details: [
       ...(outcome.details ?? []),
-      ...skipped.map((row) => `could not read (${row.source}: ${row.reason}): ${row.text}`),
+      ...skipped.map((row) => `could not read: ${describeSkippedRow(row)}`),
     ],
   };
 }

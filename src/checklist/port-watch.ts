@@ -12,7 +12,7 @@ import {
 } from '../platform/types.js';
 import { groupListeners } from './listener-count.js';
 import type { TimelineEvent } from './types.js';
-import { pause } from './wait.js';
+import { pause } from '../process/wait.js';
 
 export interface SocketRecord {
   /** The socket with every holder seen on it. */

@@ -7,7 +7,7 @@ import type { ListenerSocket, Platform, ProcessInfo } from '../platform/types.js
 import { describeProcess } from '../process/describe.js';
 import { descendants, isSameProcess } from '../process/tree.js';
 import { describeExit, type Backend } from './backend.js';
-import { pause } from './wait.js';
+import { pause } from '../process/wait.js';
 import type { LogCapture } from './log-capture.js';
 import { PortWatch } from './port-watch.js';
 import type { TimelineEvent } from './types.js';

@@ -14,7 +14,7 @@ import {
   writeKeptBackends,
   type KeptBackend,
 } from './kept-backends.js';
-import { waitForPortFree } from './wait.js';
+import { waitForPortFree } from '../process/wait.js';
 
 /** After the tree is gone, how long the kernel gets to release the socket (as in teardown). */
 const RELEASE_MS = 2000;

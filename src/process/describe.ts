@@ -1,5 +1,5 @@
 /** Short phrases naming processes (`pid 123 (python3 app.py)`) or a socket's endpoint in messages. */
-import type { ProcessInfo } from '../platform/types.js';
+import type { ProcessInfo, SkippedRow } from '../platform/types.js';
 import { descendants, topmost } from './tree.js';
 
 const MAX_COMMAND = 80;
@@ -39,4 +39,9 @@ export function describeHolders(processes: readonly ProcessInfo[]): string {
 /** `0.0.0.0:5000`, `[::]:5000`. */
 export function formatEndpoint(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/** A row the platform could not read, for item details: `netstat: TCP … (the pid column is not a number)`. */
+export function describeSkippedRow(row: SkippedRow): string {
+  return `${row.source}: ${row.text} (${row.reason})`;
 }

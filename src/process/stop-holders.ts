@@ -6,7 +6,6 @@
  * all are stopped (SIGTERM, SIGKILL after the grace period) and the listen table is read back:
  * only what was read back is reported (gone processes, a free port).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ListenerSocket, Platform, ProcessInfo } from '../platform/types.js';
 import { describeProcess, formatEndpoint } from './describe.js';
 import {
@@ -18,6 +17,7 @@ import {
   type StopOutcome,
 } from './stop.js';
 import { descendants, isSameProcess, topmost } from './tree.js';
+import { waitForPortFree } from './wait.js';
 
 /** One process the plan would signal, and why it is in the plan. */
 export interface PlannedProcess {
@@ -63,8 +63,6 @@ export interface StopHoldersOutcome extends Pick<StopOutcome, 'stopped' | 'kille
   /** The port was read back with no listening socket. */
   free: boolean;
 }
-
-const POLL_MS = 20;
 
 /** The processes holding the sockets, each once, as listed. */
 function listedHolders(sockets: readonly ListenerSocket[]): ProcessInfo[] {
@@ -114,16 +112,6 @@ export async function planStopHolders(
   return { port, sockets, members: planned, groups, refused };
 }
 
-/** Polls the listen table until nothing listens on the port, the deadline passes or `signal` aborts. */
-async function readBack(platform: Platform, port: number, timeoutMs: number, signal?: AbortSignal) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const held = await platform.listListeners(port);
-    if (held.length === 0 || Date.now() >= deadline || signal?.aborted) return held;
-    await sleep(POLL_MS, undefined, { signal }).catch(() => undefined);
-  }
-}
-
 /**
  * Stops every holder of `sockets` (one port's listen table) and their trees, or none: see the
  * module comment. `stopped`/`killed` hold only processes read back as gone; `free` is true only
@@ -149,7 +137,7 @@ export async function stopHolders(
   const held =
     ended.survivors.length > 0
       ? await platform.listListeners(plan.port)
-      : await readBack(platform, plan.port, portTimeoutMs, signal);
+      : await waitForPortFree(platform, plan.port, portTimeoutMs, signal);
   return { plan, signalled: true, ...ended, held, free: held.length === 0 };
 }
 

@@ -2,7 +2,7 @@
  * `port-free`: no socket listens on the port before we start, with the on-conflict policy
  * (docs/configuration.md, "on-conflict").
  */
-import { describeProcess } from '../../process/describe.js';
+import { describeProcess, describeSkippedRow } from '../../process/describe.js';
 import {
   refusalAdvice,
   refusalLines,
@@ -37,7 +37,7 @@ export const portFree: ChecklistItem = {
       return warn(
         `no listener seen on port ${port}, but ${unread.length} row(s) of the listener table could not be read`,
         {
-          details: unread.map((row) => `${row.source}: ${row.text} (${row.reason})`),
+          details: unread.map(describeSkippedRow),
           listeners: held,
         },
       );

@@ -13,7 +13,7 @@ import { describeExit } from '../backend.js';
 import { describeProcess } from '../../process/describe.js';
 import { fail, logTail, pass, type ChecklistItem, type ItemOutcome } from '../item.js';
 import type { ServiceRun } from '../service-run.js';
-import { pause, POLL_MS } from '../wait.js';
+import { pause, POLL_MS } from '../../process/wait.js';
 
 /** While a daemonized backend is awaited, how often its processes are looked for (a /proc scan). */
 const MEMBERS_CHECK_MS = 250;

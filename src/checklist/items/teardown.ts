@@ -14,7 +14,7 @@ import { describeListeners, diagnoseSurvivors } from '../diagnosis.js';
 import { ATTACH_SKIP, fail, pass, skip, warn, type ChecklistItem } from '../item.js';
 import { saveKeptBackend } from '../kept-backends.js';
 import { teardownGrace } from '../teardown-grace.js';
-import { pause, waitForPortFree } from '../wait.js';
+import { pause, waitForPortFree } from '../../process/wait.js';
 
 /** After SIGKILL, how long the kernel gets to release the socket. */
 const RELEASE_MS = 2000;
