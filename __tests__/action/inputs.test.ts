@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ACTION_INPUT_NAMES } from '../../src/config/action-inputs.js';
+import { ACTION_INPUT_NAMES } from '../../src/config/text-settings.js';
 import { cleanupProcesses, freePort, trackPid } from '../helpers/procs.js';
 import { Job } from './harness.js';
 
@@ -29,6 +29,7 @@ const INVALID: Record<string, string> = {
   'expect-log': '(',
   'forbid-log': '[',
   'stop-timeout': 'forever',
+  'settle-time': 'later',
   'keep-running': 'perhaps',
   attach: 'perhaps',
   config: 'no-such-config.yml',

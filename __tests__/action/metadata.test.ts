@@ -4,7 +4,7 @@
  * script, every run step names its shell, and every output comes from an existing step.
  */
 import { OUTPUT_NAMES } from '../../src/action/outputs.js';
-import { ACTION_INPUT_NAMES, inputEnvName } from '../../src/config/action-inputs.js';
+import { ACTION_INPUT_NAMES, inputEnvName } from '../../src/config/text-settings.js';
 import { assertRunnable, readAction } from './harness.js';
 
 const ACTIONS = ['action.yml', 'stop/action.yml'];

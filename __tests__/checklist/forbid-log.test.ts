@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { LogCapture, forbidPattern } from '../../src/checklist/log-capture.js';
-import { DEFAULT_FORBID_LOG } from '../../src/config/defaults.js';
+import { DEFAULT_FORBID_LOG } from '../../src/config/types.js';
 
 /** The first default pattern each line matches (null: none), through a real LogCapture. */
 function firstDefaultHit(line: string): string | null {

@@ -14,8 +14,9 @@ import {
   reproduceCommand,
   reproduceFile,
 } from '../../src/checklist/reproduce.js';
-import { defaultReportDir } from '../../src/config/defaults.js';
-import { parseRunFlags } from '../../src/config/flags.js';
+import { defaultReportDir } from '../../src/config/settings.js';
+import { parseWaitOnResource } from '../../src/config/wait-on.js';
+import { parseRunFlags } from '../../src/cli/run-flags.js';
 import { loadConfig } from '../../src/config/load.js';
 import {
   DEFAULT_FORBID_LOG,
@@ -163,10 +164,12 @@ const service = (
         )
         .map((list): string[] => [...list]),
       stopTimeoutMs: fc.oneof(fc.constant(10_000), ms),
+      settleTime: fc.oneof(fc.constant(100), ms),
       keepRunning: fc.boolean(),
     })
-    .map(({ healthLine, shell, health, ...s }) => ({
+    .map(({ healthLine, shell, health, waitOn, ...s }) => ({
       ...s,
+      waitOn: waitOn.map((text) => parseWaitOnResource(text, s.cwd)),
       port,
       start: s.attach ? '' : s.start,
       ...(shell === undefined ? {} : { shell }),

@@ -13,7 +13,7 @@ import {
   reproduceCommand,
   reproduceFile,
 } from '../../src/checklist/reproduce.js';
-import { parseRunFlags } from '../../src/config/flags.js';
+import { parseRunFlags } from '../../src/cli/run-flags.js';
 import { loadConfig } from '../../src/config/load.js';
 import { interpolate } from '../../src/config/interpolate.js';
 import { removeTempDirs, tempDir } from '../config/helpers.js';

@@ -152,6 +152,6 @@ test('an unreadable record is an error naming the file (exit 3)', async () => {
 test('bad flags: exit 2 naming the flag', async () => {
   const io = captureIO();
   expect(await main(['stop', '--port', '5000'], io)).toBe(2);
-  expect(io.err()).toBe('single-listener-check: unknown flag --port (see --help)\n');
+  expect(io.err()).toBe('single-listener-check: --port: unknown flag (see --help)\n');
   expect(await main(['stop', '--report-dir'], io)).toBe(2);
 });

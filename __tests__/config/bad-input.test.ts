@@ -4,8 +4,8 @@
  * is one, the offending value — one line each, no stack trace.
  */
 import path from 'node:path';
-import { inputEnvName } from '../../src/config/action-inputs.js';
-import { parseRunFlags } from '../../src/config/flags.js';
+import { inputEnvName } from '../../src/config/text-settings.js';
+import { parseRunFlags } from '../../src/cli/run-flags.js';
 import { loadConfig } from '../../src/config/load.js';
 import { problemsOf, removeTempDirs, tempDir } from './helpers.js';
 

@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SETTING_ROWS } from '../../src/config/settings.js';
 import { UsageError } from '../../src/errors.js';
 
 const made: string[] = [];
@@ -46,6 +47,19 @@ export function docsSettingsTable(): string[][] {
         .slice(1, -1)
         .map((cell) => cell.trim()),
     );
+}
+
+/**
+ * The settings table of docs/configuration.md as the settings table in src/config/settings.ts
+ * renders it: names and defaults come from there, and only from there.
+ */
+export function renderedSettingsTable(): string[][] {
+  return SETTING_ROWS.map((s) => [
+    `\`${s.input}\`${s.list ? ' (lines)' : ''}`,
+    `\`${s.flag}${s.arg === undefined ? '' : ` ${s.arg}`}\`${s.list ? ' (repeatable)' : ''}`,
+    s.inFile === false ? '—' : `\`${s.key}\``,
+    s.helpDefault,
+  ]);
 }
 
 // ── The lines of the start-or-attach rule (README, "Attach mode"), exactly as the user reads them

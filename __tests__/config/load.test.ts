@@ -1,8 +1,8 @@
 /** loadConfig's happy paths: each source alone, merged, defaults, services, interpolation and secrets. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { inputEnvName } from '../../src/config/action-inputs.js';
-import { parseRunFlags } from '../../src/config/flags.js';
+import { inputEnvName } from '../../src/config/text-settings.js';
+import { parseRunFlags } from '../../src/cli/run-flags.js';
 import { loadConfig } from '../../src/config/load.js';
 import { DEFAULT_FORBID_LOG, type ServiceConfig } from '../../src/config/types.js';
 import { removeTempDirs, tempDir } from './helpers.js';
@@ -45,6 +45,7 @@ test('defaults: a start command and a port give every other documented default',
         expectLog: [],
         forbidLog: DEFAULT_FORBID_LOG,
         stopTimeoutMs: 10_000,
+        settleTime: 100,
         keepRunning: false,
       },
     ],
@@ -107,6 +108,8 @@ test('CLI flags alone: every flag reaches the config', () => {
     'ERROR',
     '--stop-timeout',
     '2m',
+    '--settle-time',
+    '250ms',
     '--keep-running',
     '--report-dir',
     'out',
@@ -123,7 +126,14 @@ test('CLI flags alone: every flag reaches the config', () => {
     env: { A: '1', B: 'x=y' },
     shell: '/bin/bash',
     readyTimeoutMs: 30_000,
-    waitOn: ['tcp:5000', 'http://127.0.0.1:5000/ready'],
+    waitOn: [
+      { kind: 'tcp', text: 'tcp:5000', host: null, port: 5000 },
+      {
+        kind: 'http',
+        text: 'http://127.0.0.1:5000/ready',
+        url: 'http://127.0.0.1:5000/ready',
+      },
+    ],
     health: { path: '/api/health', status: [200], json: true },
     baseUrl: 'http://127.0.0.1:5000',
     endpoints: [
@@ -149,6 +159,7 @@ test('CLI flags alone: every flag reaches the config', () => {
     expectLog: ['Running on'],
     forbidLog: ['ERROR'],
     stopTimeoutMs: 120_000,
+    settleTime: 250,
     keepRunning: true,
   });
 });
@@ -177,7 +188,7 @@ test('action inputs alone: multi-line inputs give one item per non-empty trimmed
   expect(service.start).toBe('node server.js');
   expect(service.port).toBe(3000);
   expect(service.env).toEqual({ NODE_ENV: 'test', DEBUG: 'app:*' });
-  expect(service.waitOn).toEqual(['tcp:3000']);
+  expect(service.waitOn.map((r) => r.text)).toEqual(['tcp:3000']);
   expect(service.endpoints.map((e) => [e.name, e.expect.status, e.expect.json])).toEqual([
     ['GET /api/health', ['2xx'], false],
     ['GET /api/items', ['2xx'], true],
@@ -272,7 +283,7 @@ test('config file alone: the single-service form with every key', () => {
     env: { PORT: '8000', DEBUG: 'false', NAME: 'api' },
     shell: '/bin/bash',
     readyTimeoutMs: 45_000,
-    waitOn: ['tcp:8000'],
+    waitOn: [{ kind: 'tcp', text: 'tcp:8000', host: null, port: 8000 }],
     health: { path: '/healthz', status: [204], json: false },
     baseUrl: 'https://127.0.0.1:8000/prefix',
     probes: 1,

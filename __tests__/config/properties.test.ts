@@ -3,12 +3,12 @@
  * or refuses with a UsageError of one-line problems naming the field — never anything else.
  */
 import fc from 'fast-check';
-import { parseRunFlags } from '../../src/config/flags.js';
+import { parseRunFlags } from '../../src/cli/run-flags.js';
 import { parseDuration } from '../../src/config/duration.js';
 import { parseEndpointLine } from '../../src/config/endpoint-line.js';
 import { interpolate } from '../../src/config/interpolate.js';
 import { loadConfig } from '../../src/config/load.js';
-import { SETTINGS } from '../../src/config/settings.js';
+import { SETTING_ROWS } from '../../src/config/settings.js';
 import { parseStatus, statusMatches } from '../../src/config/status.js';
 import { UsageError } from '../../src/errors.js';
 import { removeTempDirs, tempDir } from './helpers.js';
@@ -190,7 +190,7 @@ test('interpolate: ${NAME} becomes the variable’s value, recorded as a substit
 });
 
 test('config merging: any flag values and any config file give a Config or a UsageError', () => {
-  const flagNames = SETTINGS.filter((s) => s.arg !== undefined && s.key !== 'config').map(
+  const flagNames = SETTING_ROWS.filter((s) => s.arg !== undefined && s.key !== 'config').map(
     (s) => s.flag,
   );
   const plausible = fc.constantFrom(
@@ -218,7 +218,7 @@ test('config merging: any flag values and any config file give a Config or a Usa
       'port: ${P}\nenv: {A: [1]}\n',
     ),
     fc
-      .tuple(fc.constantFrom(...SETTINGS.map((s) => s.key)), fc.oneof(anyText, plausible))
+      .tuple(fc.constantFrom(...SETTING_ROWS.map((s) => s.key)), fc.oneof(anyText, plausible))
       .map(([key, value]) => `port: 5000\n${key}: ${JSON.stringify(value)}\n`),
   );
   const dir = tempDir();

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { inputEnvName } from '../../src/config/action-inputs.js';
-import { parseRunFlags } from '../../src/config/flags.js';
+import { inputEnvName } from '../../src/config/text-settings.js';
+import { parseRunFlags } from '../../src/cli/run-flags.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { ServiceConfig } from '../../src/config/types.js';
 import {

@@ -23,6 +23,7 @@ export function serviceConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     expectLog: [],
     forbidLog: DEFAULT_FORBID_LOG,
     stopTimeoutMs: 10_000,
+    settleTime: 100,
     keepRunning: false,
     ...overrides,
   };

@@ -3,7 +3,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../../src/errors.js';
-import { checkResource, parseWaitOnResource } from '../../src/http/wait-on.js';
+import { parseWaitOnResource } from '../../src/config/wait-on.js';
+import { checkResource } from '../../src/http/wait-on.js';
 import { freePort } from '../helpers/procs.js';
 import { serve, serveSelfSignedTls, type InProcessServer } from './servers.js';
 
@@ -26,35 +27,38 @@ describe('parsing', () => {
   });
 
   test.each([
-    ['', 'wait-on: "" is empty'],
-    ['tcp:', 'wait-on: "tcp:" is not tcp:PORT or tcp:HOST:PORT'],
-    ['tcp:abc', 'wait-on: "tcp:abc" is not tcp:PORT or tcp:HOST:PORT'],
-    ['tcp:host:99999', 'wait-on: "tcp:host:99999" has port "99999"; expected a number 1–65535'],
-    ['tcp:host:0', 'wait-on: "tcp:host:0" has port "0"; expected a number 1–65535'],
-    ['tcp:host:', 'wait-on: "tcp:host:" has port ""; expected a number 1–65535'],
-    ['http://', 'wait-on: "http://" is not a valid URL'],
+    ['', 'wait-on: must not be empty (got "")'],
+    ['tcp:', 'wait-on: is not tcp:PORT or tcp:HOST:PORT (got "tcp:")'],
+    ['tcp:abc', 'wait-on: is not tcp:PORT or tcp:HOST:PORT (got "tcp:abc")'],
+    [
+      'tcp:host:99999',
+      'wait-on: has port "99999"; expected a number 1–65535 (got "tcp:host:99999")',
+    ],
+    ['tcp:host:0', 'wait-on: has port "0"; expected a number 1–65535 (got "tcp:host:0")'],
+    ['tcp:host:', 'wait-on: has port ""; expected a number 1–65535 (got "tcp:host:")'],
+    ['http://', 'wait-on: is not a valid URL (got "http://")'],
     [
       'http://unix:/tmp/s.sock:/health',
-      'wait-on: "http://unix:/tmp/s.sock:/health" is a unix socket, which is not supported',
+      'wait-on: is a unix socket, which is not supported (got "http://unix:/tmp/s.sock:/health")',
     ],
     [
       'ftp://example.test/',
-      'wait-on: "ftp://example.test/" uses an unsupported scheme "ftp:"; use tcp:, http://, https://, http-get://, https-get://, file: or a path',
+      'wait-on: uses an unsupported scheme "ftp:"; use tcp:, http://, https://, http-get://, https-get://, file: or a path (got "ftp://example.test/")',
     ],
     [
       'socket:/tmp/s.sock',
-      'wait-on: "socket:/tmp/s.sock" uses an unsupported scheme "socket:"; use tcp:, http://, https://, http-get://, https-get://, file: or a path',
+      'wait-on: uses an unsupported scheme "socket:"; use tcp:, http://, https://, http-get://, https-get://, file: or a path (got "socket:/tmp/s.sock")',
     ],
-    ['5000', 'wait-on: "5000" is not a resource; for a port write tcp:5000'],
+    ['5000', 'wait-on: is not a resource; for a port write tcp:5000 (got "5000")'],
     [
       'localhost:5000',
-      'wait-on: "localhost:5000" is not a resource; write tcp:localhost:5000 or http://localhost:5000/',
+      'wait-on: is not a resource; write tcp:localhost:5000 or http://localhost:5000/ (got "localhost:5000")',
     ],
     [
       '[::1]:5000',
-      'wait-on: "[::1]:5000" is not a resource; write tcp:[::1]:5000 or http://[::1]:5000/',
+      'wait-on: is not a resource; write tcp:[::1]:5000 or http://[::1]:5000/ (got "[::1]:5000")',
     ],
-    ['file:', 'wait-on: "file:" has an empty file path'],
+    ['file:', 'wait-on: has an empty file path (got "file:")'],
   ])('rejects %j', (text, message) => {
     let error: unknown;
     try {

@@ -9,7 +9,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LogCapture } from '../../src/checklist/log-capture.js';
-import { DEFAULT_FORBID_LOG } from '../../src/config/defaults.js';
+import { DEFAULT_FORBID_LOG } from '../../src/config/types.js';
 import { GUNICORN, PYTHON, cleanupProcesses, spawnTracked } from '../helpers/procs.js';
 
 let held: net.Server;

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { runChecklist } from '../../src/checklist/runner.js';
-import { parseRunFlags } from '../../src/config/flags.js';
+import { parseRunFlags } from '../../src/cli/run-flags.js';
 import { loadConfig } from '../../src/config/load.js';
 import { currentPlatform } from '../../src/platform/index.js';
 import type { Platform } from '../../src/platform/types.js';

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jest } from '@jest/globals';
 import { run as runAction } from '../../src/action/main.js';
-import { inputEnvName } from '../../src/config/action-inputs.js';
+import { inputEnvName } from '../../src/config/text-settings.js';
 import type { RunResult } from '../../src/checklist/types.js';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../fixtures/linux/cli-io.js';

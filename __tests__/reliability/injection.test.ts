@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ACTION_INPUT_NAMES } from '../../src/config/action-inputs.js';
+import { ACTION_INPUT_NAMES } from '../../src/config/text-settings.js';
 import { Job } from '../action/harness.js';
 import { cleanupProcesses, freePort } from '../helpers/procs.js';
 import {

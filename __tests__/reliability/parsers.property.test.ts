@@ -10,11 +10,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import fc from 'fast-check';
-import { inputEnvName } from '../../src/config/action-inputs.js';
+import { inputEnvName } from '../../src/config/text-settings.js';
 import { loadConfig } from '../../src/config/load.js';
-import { SETTINGS } from '../../src/config/settings.js';
+import { SETTING_ROWS } from '../../src/config/settings.js';
 import { UsageError } from '../../src/errors.js';
-import { parseWaitOnResource } from '../../src/http/wait-on.js';
+import { parseWaitOnResource } from '../../src/config/wait-on.js';
 import { decodeIPv6, parseListenRows } from '../../src/platform/linux/proc-net-tcp.js';
 import {
   parseBootTime,
@@ -193,7 +193,7 @@ describe('/proc/<pid> files', () => {
 });
 
 describe('action inputs merged with a config file', () => {
-  const inputNames = SETTINGS.filter((s) => s.key !== 'config').map((s) => s.input);
+  const inputNames = SETTING_ROWS.filter((s) => s.key !== 'config').map((s) => s.input);
   const anyText = fc.oneof(
     fc.string({ unit: 'binary', maxLength: 40 }),
     fc.constantFrom('5000', '3', '30s', 'GET /x 200 json', 'A=1\nB=2', 'kill', '/health', '.', ' '),

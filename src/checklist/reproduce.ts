@@ -8,24 +8,17 @@
  */
 import path from 'node:path';
 import {
-  DEFAULT_ENDPOINT_STATUS,
-  DEFAULT_FORBID_LOG,
-  DEFAULT_HEALTH_STATUS,
-  DEFAULT_MAX_LISTENERS,
-  DEFAULT_PROBES,
-  DEFAULT_READY_TIMEOUT_MS,
+  configKeyOf,
   DEFAULT_SERVICE_NAME,
-  DEFAULT_STOP_TIMEOUT_MS,
   defaultReportDir,
-} from '../config/defaults.js';
-import { settingName, type SettingKey } from '../config/settings.js';
-import type {
-  Config,
-  EndpointSpec,
-  SecretReference,
-  ServiceConfig,
-  StatusSpec,
-} from '../config/types.js';
+  isWithin,
+  SERVICE_KEYS,
+  settingOf,
+  shownPath,
+  type DefaultContext,
+  type SettingKey,
+} from '../config/settings.js';
+import type { Config, SecretReference, ServiceConfig } from '../config/types.js';
 
 /** The file name of the written settings, in the report folder. */
 export const REPRODUCE_FILE = 'reproduce.single-listener.yml';
@@ -56,17 +49,17 @@ export function reproduceCommand(config: Config, context: ReproduceContext = her
   const dir = carriesReportDir(config, context)
     ? config.reportDir
     : defaultReportDir({}, context.cwd);
-  const file = shellQuote(shown(path.join(dir, REPRODUCE_FILE), context.cwd));
+  const file = shellQuote(shownPath(path.join(dir, REPRODUCE_FILE), context.cwd));
   const yaml = reproduceFile(config, dir, context);
   // Too long for a job summary to show whole: name the copy written with the reports instead.
   if (yaml.length > MAX_INLINE_SETTINGS) {
     const written = path.join(config.reportDir, REPRODUCE_FILE);
-    return `${REPRODUCE_PROGRAM} --config ${shellQuote(shown(written, context.cwd))}`;
+    return `${REPRODUCE_PROGRAM} --config ${shellQuote(shownPath(written, context.cwd))}`;
   }
   let end = HEREDOC_END;
   while (yaml.split('\n').includes(end)) end += '_';
   return [
-    `mkdir -p ${shellQuote(shown(dir, context.cwd))} && cat > ${file} <<'${end}'`,
+    `mkdir -p ${shellQuote(shownPath(dir, context.cwd))} && cat > ${file} <<'${end}'`,
     `${yaml}${end}`,
     `${REPRODUCE_PROGRAM} --config ${file}`,
   ].join('\n');
@@ -104,6 +97,24 @@ function carriesReportDir(config: Config, context: ReproduceContext): boolean {
   return config.reportDir !== defaultReportDir(context.env, context.cwd);
 }
 
+/** A service's settings that differ from their defaults, in the table's order. */
+function changed(s: ServiceConfig, context: DefaultContext): Array<[SettingKey, unknown]> {
+  const values = s as unknown as Record<string, unknown>;
+  return SERVICE_KEYS.map((key): [SettingKey, unknown] => [key, values[configKeyOf(key)]]).filter(
+    ([key, value]) =>
+      value !== undefined &&
+      JSON.stringify(value) !== JSON.stringify(settingOf(key).default(context)),
+  );
+}
+
+/** A setting's value as its flag's words (one per repetition); null when flags cannot say it. */
+function flagTexts(key: SettingKey, value: unknown, context: DefaultContext): string[] | null {
+  const setting = settingOf(key);
+  if (setting.arg === undefined) return value === (setting.switchValue === 'true') ? [] : null;
+  if (setting.text) return setting.text(value as never, context);
+  return Array.isArray(value) ? value.map(String) : [String(value)];
+}
+
 /** Flags for a run that flags can express exactly; null otherwise. */
 function asFlags(config: Config, context: ReproduceContext): string[] | null {
   const [s] = config.services;
@@ -113,67 +124,31 @@ function asFlags(config: Config, context: ReproduceContext): string[] | null {
     // A config file may hold more than flags say, and a rerun would read the default one again.
     config.configPath !== null ||
     (config.references ?? []).length > 0 ||
-    s.name !== DEFAULT_SERVICE_NAME ||
-    (s.health !== null && !(sameStatus(s.health.status, DEFAULT_HEALTH_STATUS) && s.health.json)) ||
-    s.forbidLog.length === 0
+    s.name !== DEFAULT_SERVICE_NAME
   )
     return null;
-  const endpoints = s.endpoints.map(endpointLine);
-  if (endpoints.some((line) => line === null)) return null;
+  // The port and the start command never equal their defaults (none): they are always said.
+  const settings = changed(s, context);
+  if (carriesReportDir(config, context)) settings.push(['reportDir', config.reportDir]);
 
   const words: string[] = [];
-  const add = (key: SettingKey, value?: string) => {
-    const flag = settingName(key, 'flag');
-    if (value === undefined) words.push(flag);
+  for (const [key, value] of settings) {
+    const texts = flagTexts(key, value, context);
+    if (texts === null) return null;
+    const flag = settingOf(key).flag;
+    if (texts.length === 0) words.push(flag);
     // `--flag=-x`: a value starting with a dash would be read as a flag.
-    else
+    for (const text of texts)
       words.push(
-        value.startsWith('-') ? `${flag}=${shellQuote(value)}` : `${flag} ${shellQuote(value)}`,
+        text.startsWith('-') ? `${flag}=${shellQuote(text)}` : `${flag} ${shellQuote(text)}`,
       );
-  };
-  if (s.attach) add('attach');
-  else add('start', s.start);
-  if (s.cwd !== context.cwd) add('cwd', shown(s.cwd, context.cwd));
-  add('port', String(s.port));
-  for (const [name, value] of Object.entries(s.env)) add('env', `${name}=${value}`);
-  if (s.shell !== undefined) add('shell', s.shell);
-  if (s.readyTimeoutMs !== DEFAULT_READY_TIMEOUT_MS)
-    add('readyTimeout', durationText(s.readyTimeoutMs));
-  for (const resource of s.waitOn) add('waitOn', resource);
-  if (s.health !== null) add('health', s.health.path);
-  if (s.baseUrl !== null) add('baseUrl', s.baseUrl);
-  for (const line of endpoints) add('endpoints', line as string);
-  if (s.probes !== DEFAULT_PROBES) add('probes', String(s.probes));
-  if (s.maxListeners !== DEFAULT_MAX_LISTENERS) add('maxListeners', String(s.maxListeners));
-  if (s.onConflict !== 'fail') add('onConflict', s.onConflict);
-  if (!s.clearBytecode) add('clearBytecode');
-  for (const pattern of s.expectLog) add('expectLog', pattern);
-  if (!sameList(s.forbidLog, DEFAULT_FORBID_LOG))
-    for (const pattern of s.forbidLog) add('forbidLog', pattern);
-  if (s.stopTimeoutMs !== DEFAULT_STOP_TIMEOUT_MS)
-    add('stopTimeout', durationText(s.stopTimeoutMs));
-  if (s.keepRunning) add('keepRunning');
-  if (carriesReportDir(config, context)) add('reportDir', shown(config.reportDir, context.cwd));
+  }
   // The summary shows the command as text: a control character would not survive a copy.
   return words.some((word) => CONTROL.test(word)) ? null : words;
 }
 
 // eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
-
-/** `[METHOD] PATH [STATUS] [json]` when the line says all of the endpoint; null otherwise. */
-function endpointLine(e: EndpointSpec): string | null {
-  const { status, json, ...checks } = e.expect;
-  if (
-    e.name !== `${e.method} ${e.path}` ||
-    Object.keys(e.headers).length > 0 ||
-    e.body !== undefined ||
-    Object.values(checks).some((check) => check !== undefined)
-  )
-    return null;
-  const statusText = sameStatus(status, DEFAULT_ENDPOINT_STATUS) ? [] : [status.join(',')];
-  return [e.method, e.path, ...statusText, ...(json ? ['json'] : [])].join(' ');
-}
 
 function serviceData(
   s: ServiceConfig,
@@ -183,72 +158,11 @@ function serviceData(
 ): Record<string, unknown> {
   const d: Record<string, unknown> = {};
   if (several || s.name !== DEFAULT_SERVICE_NAME) d.name = s.name;
-  if (s.attach) d.attach = true;
-  else d.start = s.start;
-  // A service without cwd runs in the folder the run starts in.
-  if (s.cwd !== cwd) d.cwd = where(s.cwd);
-  d.port = s.port;
-  if (Object.keys(s.env).length > 0) d.env = s.env;
-  if (s.shell !== undefined) d.shell = s.shell;
-  if (s.readyTimeoutMs !== DEFAULT_READY_TIMEOUT_MS)
-    d.readyTimeout = durationText(s.readyTimeoutMs);
-  if (s.waitOn.length > 0) d.waitOn = s.waitOn;
-  if (s.health !== null)
-    d.health =
-      sameStatus(s.health.status, DEFAULT_HEALTH_STATUS) && s.health.json
-        ? s.health.path
-        : { path: s.health.path, status: s.health.status, json: s.health.json };
-  if (s.baseUrl !== null) d.baseUrl = s.baseUrl;
-  if (s.endpoints.length > 0)
-    d.endpoints = s.endpoints.map((e) => endpointLine(e) ?? endpointData(e));
-  if (s.probes !== DEFAULT_PROBES) d.probes = s.probes;
-  if (s.maxListeners !== DEFAULT_MAX_LISTENERS) d.maxListeners = s.maxListeners;
-  if (s.onConflict !== 'fail') d.onConflict = s.onConflict;
-  if (!s.clearBytecode) d.clearBytecode = false;
-  if (s.expectLog.length > 0) d.expectLog = s.expectLog;
-  if (!sameList(s.forbidLog, DEFAULT_FORBID_LOG)) d.forbidLog = s.forbidLog;
-  if (s.stopTimeoutMs !== DEFAULT_STOP_TIMEOUT_MS) d.stopTimeout = durationText(s.stopTimeoutMs);
-  if (s.keepRunning) d.keepRunning = true;
-  return d;
-}
-
-function endpointData(e: EndpointSpec): Record<string, unknown> {
-  const d: Record<string, unknown> = {};
-  if (e.name !== `${e.method} ${e.path}`) d.name = e.name;
-  if (e.method !== 'GET') d.method = e.method;
-  d.path = e.path;
-  let headers = e.headers;
-  let body: unknown = e.body;
-  // A mapping body was sent as JSON with the content type the loader added: write it back as
-  // the mapping, so the loader adds that header again (rather than as a header the user wrote).
-  const { 'content-type': contentType, ...others } = headers;
-  const parsed = contentType === 'application/json' ? jsonObject(e.body) : undefined;
-  if (parsed !== undefined) {
-    headers = others;
-    body = parsed;
+  for (const [key, value] of changed(s, { cwd, env: {} })) {
+    const form = settingOf(key).fileForm;
+    d[key] = form ? form(value as never, where) : value;
   }
-  if (Object.keys(headers).length > 0) d.headers = headers;
-  if (body !== undefined) d.body = body;
-  const { status, json, ...checks } = e.expect;
-  const expect: Record<string, unknown> = {};
-  if (!sameStatus(status, DEFAULT_ENDPOINT_STATUS)) expect.status = status;
-  if (json) expect.json = true;
-  for (const [key, value] of Object.entries(checks)) if (value !== undefined) expect[key] = value;
-  if (Object.keys(expect).length > 0) d.expect = expect;
   return d;
-}
-
-/** The mapping or list `text` is the JSON of (exactly as the loader serialises it), if any. */
-function jsonObject(text: string | undefined): object | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && JSON.stringify(value) === text
-      ? value
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -330,36 +244,7 @@ function yamlKey(key: string): string {
 
 /** A path from the file's folder when both lie in the project (the folder the run started in), else absolute. */
 function relativePath(fileDir: string, target: string, project: string): string {
-  return within(fileDir, project) && within(target, project)
+  return isWithin(fileDir, project) && isWithin(target, project)
     ? path.relative(fileDir, target) || '.'
     : target;
-}
-
-/** A path as the command shows it: from the folder the run started in when inside it. */
-function shown(target: string, cwd: string): string {
-  return within(target, cwd) ? path.relative(cwd, target) || '.' : target;
-}
-
-function within(target: string, root: string): boolean {
-  const relative = path.relative(root, target);
-  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
-}
-
-function sameStatus(a: StatusSpec, b: StatusSpec): boolean {
-  return sameList(a.map(String), b.map(String));
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((item, i) => item === b[i]);
-}
-
-/** `30s`, `2m`, `1500ms`: what the readers take back to the same milliseconds. */
-function durationText(ms: number): string {
-  for (const [unit, size] of [
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1000],
-  ] as const)
-    if (ms % size === 0) return `${ms / size}${unit}`;
-  return `${ms}ms`;
 }

@@ -3,22 +3,20 @@
  * shared run.
  */
 import { loadConfig } from '../config/load.js';
-import { parseRunFlags, RUN_FLAGS_HELP } from '../config/flags.js';
 import { runAndReport } from '../run-and-report.js';
-import type { Command } from './command.js';
+import { defineCommand } from './args.js';
+import { RUN_FLAGS, RUN_FLAGS_DETAILS, runSettings } from './run-flags.js';
 
-export const runCommand: Command = {
+export const runCommand = defineCommand({
   summary:
     'Run the checklist: start the backend, prove one listener owns the port, check it, stop it.',
   usage: 'single-listener-check [run] [flags]',
-  async run(argv, io) {
-    const flags = parseRunFlags(argv);
-    if (flags.help) {
-      io.stdout(RUN_FLAGS_HELP);
-      return 0;
-    }
+  details: RUN_FLAGS_DETAILS,
+  flags: RUN_FLAGS,
+  async action(values, io) {
+    const flags = { settings: runSettings(values) };
     const config = loadConfig({ flags, env: process.env, cwd: process.cwd() });
     const outcome = await runAndReport(config, { write: io.stdout, isTTY: io.isTTY });
     return outcome.exitCode;
   },
-};
+});

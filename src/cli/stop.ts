@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { stopKeptBackends, type KeptStop } from '../checklist/stop-kept.js';
-import { defaultReportDir } from '../config/defaults.js';
+import { defaultReportDir } from '../config/settings.js';
 import { currentPlatform } from '../platform/index.js';
 import type { ProcessInfo } from '../platform/types.js';
 import { describeProcess } from '../process/describe.js';

@@ -37,3 +37,14 @@ function checkRange(ms: number): number {
 export function parseDuration(text: string, field: string): number {
   return parseOrThrow(readDuration, text, field);
 }
+
+/** `30s`, `2m`, `1500ms`: what readDuration takes back to the same milliseconds. */
+export function durationText(ms: number): string {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const)
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}

@@ -11,7 +11,7 @@ import {
   topLevelSchema,
 } from './schema.js';
 import { validate } from './schema-issues.js';
-import { mergeSettings, type ServiceSettings } from './settings.js';
+import { mergeSettings, SERVICE_KEYS, settingOf, type ServiceSettings } from './settings.js';
 
 export interface FileService {
   /** null when this service (or the shared defaults) did not validate. */
@@ -36,12 +36,19 @@ export function readFileSettings(data: unknown, fileDir: string): FileSettings {
   const top = validate(topLevelSchema, data, [], TOP_LEVEL_KEYS);
   const problems = [...top.problems];
   const raw = (data ?? {}) as Record<string, unknown>;
-  const { services: _entries, reportDir, name, port, ...shared } = top.data ?? {};
+  const {
+    services: _entries,
+    reportDir,
+    name,
+    port,
+    ...shared
+  } = (top.data ?? {}) as ServiceSettings & { services?: unknown; reportDir?: string };
   const result: FileSettings = { services: [], problems };
   if (reportDir !== undefined) result.reportDir = path.resolve(fileDir, reportDir);
 
   if (!Array.isArray(raw.services)) {
-    const settings = top.data === undefined ? null : withCwd({ ...shared, name, port }, fileDir);
+    const settings =
+      top.data === undefined ? null : resolvePaths({ ...shared, name, port }, fileDir);
     result.services.push({ settings, path: [], hasPort: 'port' in raw });
     return result;
   }
@@ -53,7 +60,7 @@ export function readFileSettings(data: unknown, fileDir: string): FileSettings {
         value: raw[key],
       });
   }
-  const defaults = top.data === undefined ? null : withCwd(shared, fileDir);
+  const defaults = top.data === undefined ? null : resolvePaths(shared, fileDir);
   raw.services.forEach((entry: unknown, index: number) => {
     const entryPath = ['services', index];
     const own = validate(serviceEntrySchema, entry, entryPath, SERVICE_ENTRY_KEYS);
@@ -61,15 +68,20 @@ export function readFileSettings(data: unknown, fileDir: string): FileSettings {
     const settings =
       defaults === null || own.data === undefined
         ? null
-        : mergeSettings(defaults, withCwd(own.data, fileDir));
+        : mergeSettings(defaults, resolvePaths(own.data as ServiceSettings, fileDir));
     const keys = new Set(entry !== null && typeof entry === 'object' ? Object.keys(entry) : []);
     result.services.push({ settings, path: entryPath, hasPort: keys.has('port'), own: keys });
   });
   return result;
 }
 
-function withCwd(settings: ServiceSettings, fileDir: string): ServiceSettings {
-  return settings.cwd === undefined
-    ? settings
-    : { ...settings, cwd: path.resolve(fileDir, settings.cwd) };
+/** Path settings made absolute: in the file they are relative to the file's folder. */
+function resolvePaths(settings: ServiceSettings, fileDir: string): ServiceSettings {
+  const resolved: Record<string, unknown> = { ...settings };
+  for (const key of SERVICE_KEYS) {
+    const value = resolved[key];
+    if (settingOf(key).path && typeof value === 'string')
+      resolved[key] = path.resolve(fileDir, value);
+  }
+  return resolved as ServiceSettings;
 }

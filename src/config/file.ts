@@ -2,22 +2,14 @@
  * The YAML config file: found, read as strict UTF-8, parsed with duplicate keys as errors.
  * Every failure is a Problem naming the file (and line:col where the parser knows it).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { isCollection, Lexer, LineCounter, parseDocument, visit } from 'yaml';
-import { DEFAULT_CONFIG_FILE } from './defaults.js';
 import type { Problem } from './problems.js';
 
 /** Far above any real config; keeps a mistaken `--config big.log` from being parsed. */
 const MAX_BYTES = 1024 * 1024;
 
 export type FileRead = { ok: true; data: unknown } | { ok: false; problems: Problem[] };
-
-/** The default file in `workDir`, when present; null when there is none. */
-export function findDefaultConfigFile(workDir: string): string | null {
-  const candidate = path.join(workDir, DEFAULT_CONFIG_FILE);
-  return existsSync(candidate) ? candidate : null;
-}
 
 /** Reads and parses `file` (absolute). An empty file is an empty configuration. */
 export function readConfigFile(file: string): FileRead {

@@ -6,21 +6,24 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { readActionInputs } from './action-inputs.js';
-import { defaultReportDir } from './defaults.js';
-import { findDefaultConfigFile, readConfigFile } from './file.js';
+import { readConfigFile } from './file.js';
 import { readFileSettings, type FileSettings } from './file-settings.js';
-import type { RunFlags } from './flags.js';
 import { interpolate } from './interpolate.js';
 import { formatProblem, type Problem } from './problems.js';
-import { readSettings, type ReadSettings } from './read-settings.js';
 import { requestHeaderValues, secretReferences, substitutedSecrets } from './secrets.js';
 import { resolveServices } from './services.js';
-import { mergeSettings, settingName, type ServiceSettings } from './settings.js';
+import { mergeSettings, SETTINGS, settingName, type ServiceSettings } from './settings.js';
+import {
+  readActionInputs,
+  readTextSettings,
+  type SettingTexts,
+  type TextSettings,
+} from './text-settings.js';
 import type { Config, SecretReference } from './types.js';
 
 export interface LoadOptions {
-  flags?: RunFlags;
+  /** The `run` command's flags, each one's text keyed by its setting (cli/run-flags.ts). */
+  flags?: { settings: SettingTexts };
   /** The environment holding `INPUT_*` (the action passes process.env). */
   inputs?: Record<string, string | undefined>;
   /** For `${VAR}` and RUNNER_TEMP. */
@@ -50,13 +53,14 @@ export function loadConfig(options: LoadOptions): Config {
     given: new Map(fronts.flatMap((front) => [...front.given])),
     vocabulary,
     processCwd,
+    env: options.env,
   });
   problems.push(...plan.problems);
 
   const reportDir =
-    [...fronts].reverse().find((front) => front.reportDir !== undefined)?.reportDir ??
+    [...fronts].reverse().find((front) => front.run.reportDir !== undefined)?.run.reportDir ??
     file?.settings.reportDir ??
-    defaultReportDir(options.env, processCwd);
+    SETTINGS.reportDir.default({ cwd: processCwd, env: options.env });
   const secrets = [...new Set(file?.secrets ?? [])].filter((secret) => secret !== '');
 
   if (problems.length > 0)
@@ -72,12 +76,12 @@ export function loadConfig(options: LoadOptions): Config {
 }
 
 /** Inputs, then flags: the order in which they override. */
-function readFrontEnds(options: LoadOptions, processCwd: string): ReadSettings[] {
-  const fronts: ReadSettings[] = [];
+function readFrontEnds(options: LoadOptions, processCwd: string): TextSettings[] {
+  const fronts: TextSettings[] = [];
   if (options.inputs !== undefined)
-    fronts.push(readSettings(readActionInputs(options.inputs), 'input', processCwd));
+    fronts.push(readTextSettings(readActionInputs(options.inputs), 'input', processCwd));
   if (options.flags !== undefined)
-    fronts.push(readSettings(options.flags.settings, 'flag', processCwd));
+    fronts.push(readTextSettings(options.flags.settings, 'flag', processCwd));
   return fronts;
 }
 
@@ -86,14 +90,18 @@ function readFrontEnds(options: LoadOptions, processCwd: string): ReadSettings[]
  * directory when present. A named file that does not exist is a problem.
  */
 function locateConfigFile(
-  fronts: ReadSettings[],
+  fronts: TextSettings[],
   override: ServiceSettings,
   processCwd: string,
   problems: Problem[],
 ): string | null {
-  const naming = [...fronts].reverse().find((front) => front.config !== undefined);
-  if (naming?.config === undefined) return findDefaultConfigFile(override.cwd ?? processCwd);
-  const file = path.resolve(processCwd, naming.config);
+  const naming = [...fronts].reverse().find((front) => front.run.config !== undefined);
+  if (naming?.run.config === undefined) {
+    const usual = SETTINGS.config.default();
+    const candidate = path.join(override.cwd ?? processCwd, usual);
+    return existsSync(candidate) ? candidate : null;
+  }
+  const file = naming.run.config;
   if (!existsSync(file)) {
     problems.push({
       field: settingName('config', naming.vocabulary),

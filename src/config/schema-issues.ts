@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { fieldPath, type Problem } from './problems.js';
 import { NESTED_KEYS } from './schema.js';
-import { closest } from './suggest.js';
+import { closest } from './problems.js';
 
 const EXPECTED: Record<string, string> = {
   string: 'a string',

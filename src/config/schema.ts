@@ -11,15 +11,19 @@
  * `reportDir` is always top-level: one run writes one report.
  */
 import { z } from 'zod';
-import { DEFAULT_ENDPOINT_STATUS, DEFAULT_HEALTH_STATUS } from './defaults.js';
 import { readDuration } from './duration.js';
 import { readEndpointLine } from './endpoint-line.js';
-import { InvalidValue } from './problems.js';
-import { readStatus } from './status.js';
-import type { EndpointSpec, Expectation, HealthSpec } from './types.js';
-import { duplicates } from './unique.js';
+import { duplicates, InvalidValue } from './problems.js';
 import {
-  readBaseUrl,
+  SERVICE_KEYS,
+  SETTING_KEYS,
+  settingOf,
+  type ServiceKey,
+  type SettingKey,
+} from './settings.js';
+import { DEFAULT_ENDPOINT_STATUS, DEFAULT_HEALTH_STATUS, readStatus } from './status.js';
+import type { EndpointSpec, Expectation, HealthSpec } from './types.js';
+import {
   readBody,
   readBoolean,
   readDisplayName,
@@ -28,18 +32,12 @@ import {
   readHeaderName,
   readHeaderValue,
   readJsonPath,
-  readMaxListeners,
   readMethod,
-  readOnConflict,
-  readPort,
-  readProbes,
   readRegex,
   readRequestPath,
   readScalarText,
   readServiceName,
-  readStart,
   readString,
-  readWaitOn,
 } from './values.js';
 
 type Ctx = z.core.$RefinementCtx;
@@ -173,38 +171,34 @@ const endpoints = z.array(endpoint).superRefine((list, ctx) => {
     });
 });
 
-const text = () => scalar((value) => readString(value));
-
-/** The keys of one service; every one optional (other sources may give it). */
-const serviceShape = {
-  start: scalar(readStart).optional(),
-  attach: scalar(readBoolean).optional(),
-  /** Relative to the config file's folder. */
-  cwd: text().optional(),
-  port: scalar(readPort).optional(),
-  env: mapOf(readEnvName, readScalarText).optional(),
-  shell: text().optional(),
-  readyTimeout: scalar(readDuration).optional(),
-  waitOn: oneOrMore(scalar(readWaitOn)).optional(),
-  health: health.optional(),
-  baseUrl: scalar(readBaseUrl).optional(),
-  endpoints: endpoints.optional(),
-  probes: scalar(readProbes).optional(),
-  maxListeners: scalar(readMaxListeners).optional(),
-  onConflict: scalar(readOnConflict).optional(),
-  clearBytecode: scalar(readBoolean).optional(),
-  expectLog: oneOrMore(scalar(readRegex)).optional(),
-  forbidLog: oneOrMore(scalar(readRegex)).optional(),
-  stopTimeout: scalar(readDuration).optional(),
-  keepRunning: scalar(readBoolean).optional(),
+/** The keys the file writes as more than their line form; every other key is its row's reader. */
+const FILE_FORMS: Partial<Record<ServiceKey, z.ZodType>> = {
+  env: mapOf(readEnvName, readScalarText),
+  health,
+  endpoints,
 };
+
+/** A key of the file as its settings row reads it (one value, or a list or one string). */
+function fileForm(key: SettingKey): z.ZodType {
+  const setting = settingOf(key);
+  const read = (value: unknown) => setting.read(value);
+  return FILE_FORMS[key as ServiceKey] ?? (setting.list ? oneOrMore(scalar(read)) : scalar(read));
+}
+
+const shapeOf = (keys: readonly SettingKey[]) =>
+  Object.fromEntries(keys.map((key) => [key, fileForm(key).optional()]));
+
+/** The keys of one service; every one optional (other sources may give it). Paths stay as written. */
+const serviceShape = shapeOf(SERVICE_KEYS);
+const runShape = shapeOf(
+  SETTING_KEYS.filter((key) => settingOf(key).scope === 'run' && settingOf(key).inFile !== false),
+);
 
 const topShape = {
   ...serviceShape,
   name: scalar(readServiceName).optional(),
   services: z.array(z.unknown()).min(1).optional(),
-  /** Relative to the config file's folder. */
-  reportDir: text().optional(),
+  ...runShape,
 };
 export const topLevelSchema = z.strictObject(topShape);
 export const serviceEntrySchema = z.strictObject({

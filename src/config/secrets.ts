@@ -5,17 +5,12 @@
  * hiding `port: ${PORT}` would blank the port out of every report.
  */
 import type { Substitution } from './interpolate.js';
+import { SETTING_KEYS, settingOf } from './settings.js';
 import type { SecretReference } from './types.js';
 
-const TYPED_KEYS = new Set([
-  'port',
-  'probes',
-  'maxListeners',
-  'readyTimeout',
-  'stopTimeout',
-  'keepRunning',
-  'clearBytecode',
-  'onConflict',
+/** Settings that cannot carry a secret (the table's column), and the typed keys of an endpoint. */
+const TYPED_KEYS = new Set<string>([
+  ...SETTING_KEYS.filter((key) => !settingOf(key).secret),
   'status',
   'json',
   'maxMs',

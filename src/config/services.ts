@@ -5,19 +5,18 @@
  * directory).
  */
 import { statSync } from 'node:fs';
-import { DEFAULT_SERVICE_NAME } from './defaults.js';
 import type { FileService } from './file-settings.js';
-import { fieldPath, type Problem } from './problems.js';
-import { toServiceConfig } from './resolve.js';
+import { duplicates, fieldPath, type Problem } from './problems.js';
 import {
   mergeSettings,
   settingName,
+  settingOf,
+  toServiceConfig,
+  type ServiceConfig,
   type ServiceKey,
   type ServiceSettings,
   type Vocabulary,
 } from './settings.js';
-import type { ServiceConfig } from './types.js';
-import { duplicates } from './unique.js';
 
 export interface ServicesInput {
   /** null: no config file, a single service from the front end alone. */
@@ -34,13 +33,15 @@ export interface ServicesInput {
    */
   vocabulary: Vocabulary;
   processCwd: string;
+  /** For the defaults that depend on it. */
+  env: Record<string, string | undefined>;
 }
 
 /**
  * Flags and inputs describe one service. With several services in the file they cannot say
- * which one they mean, so only `keep-running` (a choice about the whole run) is accepted.
+ * which one they mean, so only the settings the table scopes to every service are accepted.
  */
-const RUN_WIDE: ReadonlySet<ServiceKey> = new Set<ServiceKey>(['keepRunning']);
+const forEveryService = (key: ServiceKey) => settingOf(key).scope === 'every-service';
 
 export function resolveServices(input: ServicesInput): {
   services: ServiceConfig[];
@@ -87,8 +88,8 @@ export function resolveServices(input: ServicesInput): {
       continue;
     }
     const config = toServiceConfig(
-      { ...settings, port: settings.port, name: settings.name ?? DEFAULT_SERVICE_NAME },
-      input.processCwd,
+      { ...settings, port: settings.port },
+      { cwd: input.processCwd, env: input.env },
     );
     if (!isDirectory(config.cwd))
       problems.push({
@@ -143,7 +144,7 @@ function runWideOverride(
 ): ServiceSettings {
   const override: ServiceSettings = {};
   for (const [key, field] of input.given) {
-    if (RUN_WIDE.has(key)) Object.assign(override, { [key]: input.override[key] });
+    if (forEveryService(key)) Object.assign(override, { [key]: input.override[key] });
     else
       problems.push({
         field,

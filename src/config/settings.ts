@@ -1,49 +1,55 @@
 /**
- * The settings table of docs/configuration.md as data: one row per setting with its config-file
- * key, action input and CLI flag. The action inputs, the flags and `--help` are all derived from
- * it, so the three vocabularies cannot drift apart.
+ * The settings table: one row per setting, the single source every front end derives from — the
+ * action inputs and CLI flags (names and readers), the config file's zod shape, the defaults and the
+ * conversion to `ServiceConfig`, which values may carry a secret, `--help`, and the reproduce
+ * command. docs/configuration.md, action.yml and the README are checked against it by tests.
+ *
+ * Adding a setting: one row here, then its use (the item that reads `service.config.<key>`).
  */
-import type { EndpointSpec, HealthSpec, OnConflict } from './types.js';
+import path from 'node:path';
+import { durationText, readDuration } from './duration.js';
+import { endpointForm, endpointLine, readEndpointLine } from './endpoint-line.js';
+import {
+  DEFAULT_FORBID_LOG,
+  type EndpointSpec,
+  type HealthSpec,
+  type OnConflict,
+} from './types.js';
+import { inDirectory, readWaitOn, type WaitOnResource } from './wait-on.js';
+import {
+  readBaseUrl,
+  readBoolean,
+  readEnvLine,
+  readHealthPath,
+  readMaxListeners,
+  readOnConflict,
+  readPort,
+  readProbes,
+  readRegex,
+  readStart,
+  readString,
+} from './values.js';
+import { DEFAULT_HEALTH_STATUS, sameStatus } from './status.js';
 
-/** One service's settings as a source gives them: every key optional, values already typed. */
-export interface ServiceSettings {
-  name?: string;
-  start?: string;
-  attach?: boolean;
-  /** Absolute once the source has resolved it against its own base directory. */
-  cwd?: string;
-  port?: number;
-  env?: Record<string, string>;
-  shell?: string;
-  readyTimeout?: number;
-  waitOn?: string[];
-  health?: HealthSpec;
-  baseUrl?: string;
-  endpoints?: EndpointSpec[];
-  probes?: number;
-  maxListeners?: number;
-  onConflict?: OnConflict;
-  clearBytecode?: boolean;
-  expectLog?: string[];
-  forbidLog?: string[];
-  stopTimeout?: number;
-  keepRunning?: boolean;
+/** What a default may depend on: the folder the run starts in and its environment. */
+export interface DefaultContext {
+  cwd: string;
+  env: Record<string, string | undefined>;
 }
 
-export type ServiceKey = Exclude<keyof ServiceSettings, 'name'>;
-/** Settings of the whole run rather than of one service. */
-export type GlobalKey = 'config' | 'reportDir';
-export type SettingKey = ServiceKey | GlobalKey;
-/** Multi-line inputs and repeatable flags: one item per line or per flag. */
-export type ListKey = 'env' | 'waitOn' | 'endpoints' | 'expectLog' | 'forbidLog';
+/**
+ * - `service`: per service; a flag or input can set it only when there is one service.
+ * - `every-service`: per service in the file; a flag or input sets it for every service.
+ * - `run`: one value for the whole run (top level of the file).
+ */
+export type Scope = 'service' | 'every-service' | 'run';
 
-/** Settings as text, before reading: what the action inputs and the CLI flags produce. */
-export type RawSettings = { [K in Exclude<SettingKey, ListKey>]?: string } & {
-  [K in ListKey]?: string[];
-};
-
-export interface Setting {
-  key: SettingKey;
+/**
+ * One setting. `V` is its validated value (one item's for a list); `D` its default, which the
+ * `ServiceConfig` type and the conversion take from here.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each row narrows them
+export interface Setting<V = any, D = any> {
   /** Action input name. */
   input: string;
   /** CLI flag, with its dashes. */
@@ -51,204 +57,384 @@ export interface Setting {
   /** The flag's value placeholder; absent for a switch, which sets `switchValue`. */
   arg?: string;
   switchValue?: 'true' | 'false';
-  repeatable?: boolean;
+  /** Repeatable flag, one item per input line, a list (or one string) in the file. */
+  list?: boolean;
+  scope: Scope;
+  /**
+   * Can carry a credential. Values from `${VAR}` are masked everywhere they appear, so a number,
+   * boolean or choice is not (masking `port: ${PORT}` would blank the port from every report).
+   */
+  secret: boolean;
+  /** A path: relative to the process cwd for flags and inputs, to the file's folder in the file. */
+  path?: boolean;
+  /** false: not a key of the config file (the file cannot name itself). */
+  inFile?: boolean;
+  /** One value (one item of a list) as text or YAML scalar → typed, or InvalidValue. */
+  read: (value: unknown) => V;
+  /** The items of a list → the setting's value (default: the list itself). */
+  collect?: (items: V[]) => unknown;
+  /** Completes the value once the service's working directory is known. */
+  inService?: (value: never, service: { cwd: string }) => unknown;
+  /** The `ServiceConfig` key when the validated value's name says its unit. */
+  configKey?: string;
+  default: (context: DefaultContext) => D;
   help: string;
-  /** As `--help` shows it. */
-  default: string;
+  /** The default as `--help` shows it. */
+  helpDefault: string;
+  /**
+   * The value back as flag text (one string per repetition), for the reproduce command; null
+   * when flags cannot say it. Default: String(value), each item for a list.
+   */
+  text?: (value: never, context: DefaultContext) => string[] | null;
+  /** The value as the config file writes it, for the reproduce file. Default: as it is. */
+  fileForm?: (value: never, where: (target: string) => string) => unknown;
 }
 
-export const SETTINGS: readonly Setting[] = [
-  {
-    key: 'start',
+/** Keeps each row's own types (its reader's value, its default, its literal flags). */
+const row = <const S extends Setting>(setting: S): S => setting;
+const DURATION_HELP = '(500ms, 30s, 2m, or milliseconds)';
+const duration = {
+  read: readDuration,
+  text: (ms: number) => [durationText(ms)],
+  fileForm: durationText,
+};
+
+export const SETTINGS = {
+  start: row({
     input: 'start',
     flag: '--start',
     arg: 'CMD',
+    scope: 'service',
+    secret: true,
+    read: readStart,
+    // '' only in attach mode; an empty command is refused at load time, never attach mode.
+    default: () => '',
     help: 'command that starts the backend',
-    default: 'none, required unless --attach',
-  },
-  {
-    key: 'attach',
+    helpDefault: 'none, required unless --attach',
+  }),
+  attach: row({
     input: 'attach',
     flag: '--attach',
     switchValue: 'true',
+    scope: 'service',
+    secret: false,
+    read: readBoolean,
+    default: () => false,
     help: 'attach mode: start nothing, check a server started elsewhere; never with --start',
-    default: 'off',
-  },
-  {
-    key: 'cwd',
+    helpDefault: 'off',
+  }),
+  cwd: row({
     input: 'working-directory',
     flag: '--cwd',
     arg: 'DIR',
+    scope: 'service',
+    secret: true,
+    path: true,
+    read: (value) => readString(value),
+    default: ({ cwd }) => cwd,
     help: 'working directory of the backend',
-    default: '.',
-  },
-  {
-    key: 'port',
+    helpDefault: '.',
+    text: (dir: string, { cwd }) => [shownPath(dir, cwd)],
+    fileForm: (dir: string, where) => where(dir),
+  }),
+  port: row({
     input: 'port',
     flag: '--port',
     arg: 'N',
+    scope: 'service',
+    secret: false,
+    read: readPort,
+    // Required: the loader reports a missing port before converting.
+    default: () => 0,
     help: 'port the backend listens on (1-65535)',
-    default: 'none, required',
-  },
-  {
-    key: 'env',
+    helpDefault: 'none, required',
+  }),
+  env: row({
     input: 'env',
     flag: '--env',
     arg: 'KEY=VALUE',
-    repeatable: true,
+    list: true,
+    scope: 'service',
+    secret: true,
+    read: readEnvLine,
+    collect: (entries): Record<string, string> => Object.fromEntries(entries),
+    default: (): Record<string, string> => ({}),
     help: 'environment variable for the backend (repeatable)',
-    default: 'none',
-  },
-  {
-    key: 'shell',
+    helpDefault: 'none',
+    text: (env: Record<string, string>) =>
+      Object.entries(env).map(([name, value]) => `${name}=${value}`),
+  }),
+  shell: row({
     input: 'shell',
     flag: '--shell',
     arg: 'SHELL',
+    scope: 'service',
+    secret: true,
+    read: (value) => readString(value),
+    default: () => undefined,
     help: 'shell that runs the start command',
-    default: '/bin/sh on POSIX, cmd.exe on Windows',
-  },
-  {
-    key: 'readyTimeout',
+    helpDefault: '/bin/sh on POSIX, cmd.exe on Windows',
+  }),
+  readyTimeout: row({
     input: 'ready-timeout',
     flag: '--ready-timeout',
     arg: 'DURATION',
-    help: 'how long to wait for the backend to be ready (500ms, 30s, 2m, or milliseconds)',
-    default: '60s',
-  },
-  {
-    key: 'waitOn',
+    scope: 'service',
+    secret: false,
+    ...duration,
+    configKey: 'readyTimeoutMs',
+    default: () => 60_000,
+    help: `how long to wait for the backend to be ready ${DURATION_HELP}`,
+    helpDefault: '60s',
+  }),
+  waitOn: row({
     input: 'wait-on',
     flag: '--wait-on',
     arg: 'RESOURCE',
-    repeatable: true,
+    list: true,
+    scope: 'service',
+    secret: true,
+    read: readWaitOn,
+    inService: (resources: WaitOnResource[], { cwd }) => inDirectory(resources, cwd),
+    default: (): WaitOnResource[] => [],
     help: 'also wait for this resource: tcp:PORT, http://URL, or a file (repeatable)',
-    default: 'the health URL, else a TCP connect',
-  },
-  {
-    key: 'health',
+    helpDefault: 'the health URL, else a TCP connect',
+    text: (resources: WaitOnResource[]) => resources.map((r) => r.text),
+    fileForm: (resources: WaitOnResource[]) => resources.map((r) => r.text),
+  }),
+  health: row({
     input: 'health-path',
     flag: '--health',
     arg: 'PATH',
+    scope: 'service',
+    secret: true,
+    read: readHealthPath,
+    default: (): HealthSpec | null => null,
     help: 'health endpoint path; must answer 200 with a JSON body',
-    default: 'none',
-  },
-  {
-    key: 'baseUrl',
+    helpDefault: 'none',
+    text: (health: HealthSpec) => (isPlainHealth(health) ? [health.path] : null),
+    fileForm: (health: HealthSpec) => (isPlainHealth(health) ? health.path : health),
+  }),
+  baseUrl: row({
     input: 'base-url',
     flag: '--base-url',
     arg: 'URL',
+    scope: 'service',
+    secret: true,
+    read: readBaseUrl,
+    // Without trailing slash; null: derived from the listener's bind address.
+    default: (): string | null => null,
     help: 'base URL for health and endpoint requests',
-    default: "derived from the listener's address",
-  },
-  {
-    key: 'endpoints',
+    helpDefault: "derived from the listener's address",
+  }),
+  endpoints: row({
     input: 'endpoints',
     flag: '--endpoint',
     arg: 'LINE',
-    repeatable: true,
+    list: true,
+    scope: 'service',
+    secret: true,
+    read: readEndpointLine,
+    default: (): EndpointSpec[] => [],
     help: 'endpoint to check: "[METHOD] PATH [STATUS] [json]" (repeatable)',
-    default: 'none',
-  },
-  {
-    key: 'probes',
+    helpDefault: 'none',
+    text: (endpoints: EndpointSpec[]) => {
+      const lines = endpoints.map(endpointLine);
+      return lines.every((line) => line !== null) ? (lines as string[]) : null;
+    },
+    fileForm: (endpoints: EndpointSpec[]) =>
+      endpoints.map((e) => endpointLine(e) ?? endpointForm(e)),
+  }),
+  probes: row({
     input: 'probes',
     flag: '--probes',
     arg: 'N',
+    scope: 'service',
+    secret: false,
+    read: readProbes,
+    default: () => 3,
     help: 'requests per endpoint, each on a fresh connection (1-100)',
-    default: '3',
-  },
-  {
-    key: 'maxListeners',
+    helpDefault: '3',
+  }),
+  maxListeners: row({
     input: 'max-listeners',
     flag: '--max-listeners',
     arg: 'N',
+    scope: 'service',
+    secret: false,
+    read: readMaxListeners,
+    default: () => 1,
     help: 'most listeners (servers) allowed on the port',
-    default: '1',
-  },
-  {
-    key: 'onConflict',
+    helpDefault: '1',
+  }),
+  onConflict: row({
     input: 'on-conflict',
     flag: '--on-conflict',
     arg: 'POLICY',
+    scope: 'service',
+    secret: false,
+    read: readOnConflict,
+    default: (): OnConflict => 'fail',
     help: 'when the port is already held: fail, kill or ignore',
-    default: 'fail',
-  },
-  {
-    key: 'clearBytecode',
+    helpDefault: 'fail',
+  }),
+  clearBytecode: row({
     input: 'clear-bytecode',
     flag: '--no-clear-bytecode',
     switchValue: 'false',
+    scope: 'service',
+    secret: false,
+    read: readBoolean,
+    default: () => true,
     help: 'keep Python __pycache__ and *.pyc files',
-    default: 'they are cleared',
-  },
-  {
-    key: 'expectLog',
+    helpDefault: 'they are cleared',
+  }),
+  expectLog: row({
     input: 'expect-log',
     flag: '--expect-log',
     arg: 'RE',
-    repeatable: true,
+    list: true,
+    scope: 'service',
+    secret: true,
+    read: readRegex,
+    default: (): string[] => [],
     help: 'regular expression the backend log must match (repeatable)',
-    default: 'none',
-  },
-  {
-    key: 'forbidLog',
+    helpDefault: 'none',
+  }),
+  forbidLog: row({
     input: 'forbid-log',
     flag: '--forbid-log',
     arg: 'RE',
-    repeatable: true,
+    list: true,
+    scope: 'service',
+    secret: true,
+    read: readRegex,
+    default: (): string[] => [...DEFAULT_FORBID_LOG],
     help: 'regular expression the backend log must not match (repeatable)',
-    default:
+    helpDefault:
       'Python tracebacks and bind errors ("Address already in use", "Connection in use", EADDRINUSE, BindException, Windows 10048), ignoring case',
-  },
-  {
-    key: 'stopTimeout',
+    // No flag says "none": an empty list is written in the file.
+    text: (patterns: string[]) => (patterns.length === 0 ? null : patterns),
+  }),
+  stopTimeout: row({
     input: 'stop-timeout',
     flag: '--stop-timeout',
     arg: 'DURATION',
+    scope: 'service',
+    secret: false,
+    ...duration,
+    configKey: 'stopTimeoutMs',
+    default: () => 10_000,
     help: 'wait after SIGTERM before SIGKILL',
-    default: '10s',
-  },
-  {
-    key: 'keepRunning',
+    helpDefault: '10s',
+  }),
+  settleTime: row({
+    input: 'settle-time',
+    flag: '--settle-time',
+    arg: 'DURATION',
+    scope: 'every-service',
+    secret: false,
+    ...duration,
+    default: () => 100,
+    help: `at teardown, the pause before each look for late forks of the stopped run ${DURATION_HELP}`,
+    helpDefault: '100ms',
+  }),
+  keepRunning: row({
     input: 'keep-running',
     flag: '--keep-running',
     switchValue: 'true',
+    scope: 'every-service',
+    secret: false,
+    read: readBoolean,
+    default: () => false,
     help: 'leave the backend running (stop it later with the stop command)',
-    default: 'off',
-  },
-  {
-    key: 'config',
+    helpDefault: 'off',
+  }),
+  config: row({
     input: 'config',
     flag: '--config',
     arg: 'FILE',
+    scope: 'run',
+    secret: true,
+    path: true,
+    inFile: false,
+    read: (value) => readString(value),
+    // Looked for in the working directory; used only when present.
+    default: () => '.single-listener.yml',
     help: 'YAML config file',
-    default: '.single-listener.yml in the working directory, when present',
-  },
-  {
-    key: 'reportDir',
+    helpDefault: '.single-listener.yml in the working directory, when present',
+  }),
+  reportDir: row({
     input: 'report-dir',
     flag: '--report-dir',
     arg: 'DIR',
+    scope: 'run',
+    secret: true,
+    path: true,
+    read: (value) => readString(value),
+    default: ({ cwd, env }) => defaultReportDir(env, cwd),
     help: 'where report.json, junit.xml and backend logs are written',
-    default: '$RUNNER_TEMP/single-listener-check, else .single-listener-check',
-  },
-];
+    helpDefault: '$RUNNER_TEMP/single-listener-check, else .single-listener-check',
+    text: (dir: string, { cwd }) => [shownPath(dir, cwd)],
+  }),
+};
+
+type Table = typeof SETTINGS;
+export type SettingKey = keyof Table;
+/** Settings of the whole run rather than of one service. */
+export type RunKey = { [K in SettingKey]: Table[K]['scope'] extends 'run' ? K : never }[SettingKey];
+export type ServiceKey = Exclude<SettingKey, RunKey>;
+
+/** The validated value of a setting (the collected list for a list setting). */
+type ItemOf<K extends SettingKey> = ReturnType<Table[K]['read']>;
+type ValueOf<K extends SettingKey> = Table[K] extends { collect: (items: never) => infer C }
+  ? C
+  : Table[K] extends { list: true }
+    ? Array<ItemOf<K>>
+    : ItemOf<K>;
+type DefaultOf<K extends SettingKey> = ReturnType<Table[K]['default']>;
+type ConfigKeyOf<K extends SettingKey> = Table[K] extends { configKey: infer C extends string }
+  ? C
+  : K;
+
+/** One service's settings before the defaults: every key optional, values already typed. */
+export type ServiceSettings = { name?: string } & { [K in ServiceKey]?: ValueOf<K> };
+
+type Resolved<K extends ServiceKey> = ValueOf<K> | DefaultOf<K>;
+type OptionalKey = { [K in ServiceKey]: undefined extends Resolved<K> ? K : never }[ServiceKey];
+/** One service's settings after validation, with the defaults applied: what the checklist runs. */
+export type ServiceConfig = { name: string } & {
+  [K in Exclude<ServiceKey, OptionalKey> as ConfigKeyOf<K>]: Resolved<K>;
+} & { [K in OptionalKey as ConfigKeyOf<K>]?: Exclude<Resolved<K>, undefined> };
+
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+export const SERVICE_KEYS = SETTING_KEYS.filter(
+  (key) => SETTINGS[key].scope !== 'run',
+) as ServiceKey[];
+
+/** The table as rows in order, each with its key, for code that walks every setting. */
+export const SETTING_ROWS: ReadonlyArray<Setting<unknown, unknown> & { key: SettingKey }> =
+  SETTING_KEYS.map((key) => ({ key, ...SETTINGS[key] }));
+
+/** A row, without the per-row types. */
+export function settingOf(key: SettingKey): Setting<unknown, unknown> {
+  return SETTINGS[key];
+}
+
+/** The `ServiceConfig` key a setting's value sits under. */
+export function configKeyOf(key: ServiceKey): string {
+  return settingOf(key).configKey ?? key;
+}
 
 /** Which name a front end's user knows a setting by. */
 export type Vocabulary = 'input' | 'flag';
 
 export function settingName(key: SettingKey, vocabulary: Vocabulary): string {
-  const setting = SETTINGS.find((s) => s.key === key) as Setting;
-  return setting[vocabulary];
+  return settingOf(key)[vocabulary];
 }
 
-export const LIST_KEYS: ReadonlySet<SettingKey> = new Set<ListKey>([
-  'env',
-  'waitOn',
-  'endpoints',
-  'expectLog',
-  'forbidLog',
-]);
+/** The default service name, for a run without a config file's `name`. */
+export const DEFAULT_SERVICE_NAME = 'backend';
 
 /**
  * `over` wins key by key; `env` maps are merged (a service adds to shared variables rather
@@ -258,4 +444,44 @@ export function mergeSettings(base: ServiceSettings, over: ServiceSettings): Ser
   const merged: ServiceSettings = { ...base, ...over };
   if (base.env !== undefined && over.env !== undefined) merged.env = { ...base.env, ...over.env };
   return merged;
+}
+
+/** Merged settings → the ServiceConfig the checklist runs, every missing key its default. */
+export function toServiceConfig(
+  settings: ServiceSettings & { port: number },
+  context: DefaultContext,
+): ServiceConfig {
+  const config: Record<string, unknown> = { name: settings.name ?? DEFAULT_SERVICE_NAME };
+  const cwd = settings.cwd ?? context.cwd;
+  for (const key of SERVICE_KEYS) {
+    const setting = settingOf(key);
+    const value = settings[key] ?? setting.default(context);
+    if (value !== undefined)
+      config[configKeyOf(key)] = setting.inService
+        ? setting.inService(value as never, { cwd })
+        : value;
+  }
+  return config as ServiceConfig;
+}
+
+/** `$RUNNER_TEMP/single-listener-check` on a runner, else `.single-listener-check` under `cwd`. */
+export function defaultReportDir(env: Record<string, string | undefined>, cwd: string): string {
+  const runnerTemp = env.RUNNER_TEMP;
+  return runnerTemp
+    ? path.resolve(cwd, runnerTemp, 'single-listener-check')
+    : path.resolve(cwd, '.single-listener-check');
+}
+
+function isPlainHealth(health: HealthSpec): boolean {
+  return sameStatus(health.status, DEFAULT_HEALTH_STATUS) && health.json;
+}
+
+/** A path as a command line shows it: from the folder the run started in when inside it. */
+export function shownPath(target: string, cwd: string): string {
+  return isWithin(target, cwd) ? path.relative(cwd, target) || '.' : target;
+}
+
+export function isWithin(target: string, root: string): boolean {
+  const relative = path.relative(root, target);
+  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }

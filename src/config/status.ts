@@ -2,6 +2,10 @@
 import { InvalidValue, parseOrThrow } from './problems.js';
 import type { StatusSpec } from './types.js';
 
+/** An endpoint passes on any 2xx; a health path must answer exactly 200. */
+export const DEFAULT_ENDPOINT_STATUS: StatusSpec = ['2xx'];
+export const DEFAULT_HEALTH_STATUS: StatusSpec = [200];
+
 type StatusClass = StatusSpec[number] & string;
 const EXPECTED = 'expected a status code (100-599), a class (1xx-5xx) or a list such as 200,204';
 
@@ -65,4 +69,9 @@ export function describeStatus(spec: StatusSpec): string {
   return parts.length <= 1
     ? (parts[0] ?? 'any status')
     : `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]}`;
+}
+
+/** The same entries in the same order. */
+export function sameStatus(a: StatusSpec, b: StatusSpec): boolean {
+  return a.length === b.length && a.every((entry, i) => String(entry) === String(b[i]));
 }

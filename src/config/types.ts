@@ -1,7 +1,11 @@
 /**
  * The one validated configuration every front end produces and the checklist consumes
- * (docs/configuration.md).
+ * (docs/configuration.md). A service's part, `ServiceConfig`, is derived from the settings table.
  */
+import type { ServiceConfig } from './settings.js';
+
+export type { ServiceConfig } from './settings.js';
+export type { WaitOnResource } from './wait-on.js';
 
 /** A status expectation: exact codes and/or classes ('2xx'). Matches when any entry matches. */
 export type StatusSpec = Array<number | `${1 | 2 | 3 | 4 | 5}xx`>;
@@ -39,38 +43,6 @@ export interface HealthSpec {
 }
 
 export type OnConflict = 'fail' | 'kill' | 'ignore';
-
-export interface ServiceConfig {
-  name: string;
-  /**
-   * The command that starts the backend; '' only in attach mode. An empty command is refused
-   * at load time: it never means attach mode.
-   */
-  start: string;
-  /** Attach mode (README, "Attach mode"): nothing is started; a server started elsewhere is checked. */
-  attach: boolean;
-  /** Absolute working directory. */
-  cwd: string;
-  port: number;
-  env: Record<string, string>;
-  /** undefined: the platform's shell. */
-  shell?: string;
-  readyTimeoutMs: number;
-  /** wait-on style resources; empty means the default (health URL, else TCP connect). */
-  waitOn: string[];
-  health: HealthSpec | null;
-  /** Without trailing slash; null: derived from the listener's bind address. */
-  baseUrl: string | null;
-  endpoints: EndpointSpec[];
-  probes: number;
-  maxListeners: number;
-  onConflict: OnConflict;
-  clearBytecode: boolean;
-  expectLog: string[];
-  forbidLog: string[];
-  stopTimeoutMs: number;
-  keepRunning: boolean;
-}
 
 export interface Config {
   services: ServiceConfig[];

@@ -3,10 +3,8 @@
  * typed value, or throw InvalidValue with the reason. Every source shares them, so a port is
  * checked the same way whether it came from `--port`, the `port` input or the config file.
  */
-import { UsageError } from '../errors.js';
-import { parseWaitOnResource } from '../http/wait-on.js';
-import { DEFAULT_HEALTH_STATUS } from './defaults.js';
 import { InvalidValue } from './problems.js';
+import { DEFAULT_HEALTH_STATUS } from './status.js';
 import type { HealthSpec, OnConflict } from './types.js';
 
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
@@ -202,19 +200,4 @@ export function readJsonPath(value: unknown): string {
   if (path.split('.').some((part) => part === ''))
     throw new InvalidValue('must be a dotted path such as data.items.0.id (no empty parts)');
   return path;
-}
-
-/** A wait-on style resource (tcp:PORT, http://…, a file path), checked by the waiter's own parser. */
-export function readWaitOn(value: unknown): string {
-  const resource = readString(value).trim();
-  try {
-    parseWaitOnResource(resource);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    // Its line reads `wait-on: "<text>" <reason>`; the caller names the field and the value.
-    const line = error.problems[0] ?? '';
-    const prefix = `wait-on: ${JSON.stringify(resource)} `;
-    throw new InvalidValue(line.startsWith(prefix) ? line.slice(prefix.length) : line);
-  }
-  return resource;
 }

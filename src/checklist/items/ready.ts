@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { ListenerSocket, ProcessInfo } from '../../platform/types.js';
 import { deriveBaseUrl } from '../../http/base-url.js';
 import { httpRequest } from '../../http/request.js';
-import { checkResource, parseWaitOnResource } from '../../http/wait-on.js';
+import { checkResource } from '../../http/wait-on.js';
 import { describeExit } from '../backend.js';
 import { describeProcess } from '../../process/describe.js';
 import { fail, logTail, pass, type ChecklistItem, type ItemOutcome } from '../item.js';
@@ -191,18 +191,18 @@ async function pendingResources(service: ServiceRun): Promise<string | null> {
   const { waitOn, health, port } = service.config;
   if (waitOn.length === 0) {
     const url = health ? `${service.baseUrl}${health.path}` : null;
-    const resource =
-      url ?? `tcp:${new URL(service.baseUrl!).hostname.replace(/^\[|\]$/g, '')}:${port}`;
     if (url) {
       const res = await httpRequest(url, { timeoutMs: 1000 });
       return res.ok ? null : `${url} (${res.error})`;
     }
-    const check = await checkResource(parseWaitOnResource(resource, service.config.cwd), 300);
-    return check.ok ? null : `${resource} (${check.detail})`;
+    const host = new URL(service.baseUrl!).hostname.replace(/^\[|\]$/g, '');
+    const text = `tcp:${host}:${port}`;
+    const check = await checkResource({ kind: 'tcp', text, host, port }, 300);
+    return check.ok ? null : `${text} (${check.detail})`;
   }
-  for (const text of waitOn) {
-    const check = await checkResource(parseWaitOnResource(text, service.config.cwd), 1000);
-    if (!check.ok) return `${text} (${check.detail})`;
+  for (const resource of waitOn) {
+    const check = await checkResource(resource, 1000);
+    if (!check.ok) return `${resource.text} (${check.detail})`;
   }
   return null;
 }

@@ -18,8 +18,7 @@ import { pause, waitForPortFree } from '../../process/wait.js';
 
 /** After SIGKILL, how long the kernel gets to release the socket. */
 const RELEASE_MS = 2000;
-/** With no run process left, how long to wait before looking again (a daemon's late fork). */
-const SETTLE_MS = 100;
+/** Looks for late forks of a stopped run, each after the `settle-time` pause. */
 const SETTLE_ROUNDS = 3;
 
 export const teardown: ChecklistItem = {
@@ -30,7 +29,7 @@ export const teardown: ChecklistItem = {
     if (service.attach) return skip(ATTACH_SKIP);
     const backend = service.backend;
     if (!backend) return skip('nothing was started');
-    const { port, stopTimeoutMs, keepRunning } = service.config;
+    const { port, stopTimeoutMs, keepRunning, settleTime } = service.config;
     if (keepRunning && service.backendProcess && !service.env.signal.aborted) {
       await saveKeptBackend(
         service.env.reportDir,
@@ -65,7 +64,7 @@ export const teardown: ChecklistItem = {
     // A member may fork or daemonize while being stopped (even in its SIGTERM handler): look
     // again until none is left, and end what is found at once — the run is over.
     for (let round = 0; round < SETTLE_ROUNDS; round++) {
-      await pause(SETTLE_MS);
+      await pause(settleTime);
       const left = await service.liveMembers();
       if (left.length === 0) break;
       const again = await stopProcessTree(platform, rootPid, {
