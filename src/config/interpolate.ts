@@ -1,9 +1,14 @@
 /**
  * `${VAR}` in the config file's string values (docs/configuration.md, "Secrets"), replaced from the
  * environment before validation. `$${` writes a literal `${`. Each substitution is recorded with
- * its key path, for secrets.ts to decide which values to hide.
+ * its key path, to decide which values are secrets: what came from ${VAR}, and every request
+ * header value. Masking reaches every occurrence in the log and the reports, so a value that
+ * became a number, a boolean or a duration is left out (the settings table says which): it
+ * cannot carry a credential, and hiding `port: ${PORT}` would blank the port out of every report.
  */
 import { fieldPath, type Problem } from './problems.js';
+import { SETTING_KEYS, settingOf } from './settings.js';
+import type { SecretReference } from './types.js';
 
 export interface Substitution {
   path: PropertyKey[];
@@ -62,4 +67,65 @@ function interpolateString(
     if (value !== '') result.substitutions.push({ path, name, value });
     return value;
   });
+}
+
+/** Settings that cannot carry a secret (the table's column), and the typed keys of an endpoint. */
+const TYPED_KEYS = new Set<string>([
+  ...SETTING_KEYS.filter((key) => !settingOf(key).secret),
+  'status',
+  'json',
+  'maxMs',
+]);
+/** Mappings whose keys are the user's own (an env variable or a header may be called `port`). */
+const FREE_FORM_MAPS = new Set(['env', 'headers', 'jsonPath']);
+
+export function substitutedSecrets(substitutions: Substitution[]): string[] {
+  return secretReferences(substitutions).map(({ value }) => value);
+}
+
+/** The variables the secrets came from, each once, for the reproduce command to name. */
+export function secretReferences(substitutions: Substitution[]): SecretReference[] {
+  const found = new Map<string, SecretReference>();
+  for (const { path, name, value } of substitutions) {
+    if (!isTypedSetting(path) && !found.has(`${name}=${value}`))
+      found.set(`${name}=${value}`, { name, value });
+  }
+  return [...found.values()];
+}
+
+function isTypedSetting(path: PropertyKey[]): boolean {
+  const keys = path.filter((segment): segment is string => typeof segment === 'string');
+  const key = keys[keys.length - 1];
+  const parent = keys[keys.length - 2];
+  return (
+    key !== undefined &&
+    TYPED_KEYS.has(key) &&
+    !(parent !== undefined && FREE_FORM_MAPS.has(parent))
+  );
+}
+
+/**
+ * Request header values as the user wrote them in the config file (docs/configuration.md,
+ * "Secrets": every one is a secret). Read from the file's data rather than the validated endpoints,
+ * so the JSON content type added for an object body is not mistaken for one.
+ */
+export function requestHeaderValues(fileData: unknown): string[] {
+  const top = asRecord(fileData);
+  const services = Array.isArray(top.services) ? top.services.map(asRecord) : [];
+  const values: string[] = [];
+  for (const owner of [top, ...services]) {
+    const endpoints = Array.isArray(owner.endpoints) ? owner.endpoints : [];
+    for (const endpoint of endpoints) {
+      for (const value of Object.values(asRecord(asRecord(endpoint).headers))) {
+        if (typeof value === 'string' || typeof value === 'number') values.push(String(value));
+      }
+    }
+  }
+  return values;
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }

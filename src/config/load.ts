@@ -8,9 +8,14 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { readConfigFile } from './file.js';
 import { readFileSettings, type FileSettings } from './file-settings.js';
-import { interpolate } from './interpolate.js';
+import {
+  interpolate,
+  requestHeaderValues,
+  secretReferences,
+  substitutedSecrets,
+} from './interpolate.js';
 import { formatProblem, type Problem } from './problems.js';
-import { requestHeaderValues, secretReferences, substitutedSecrets } from './secrets.js';
+
 import { resolveServices } from './services.js';
 import { mergeSettings, SETTINGS, settingName, type ServiceSettings } from './settings.js';
 import {

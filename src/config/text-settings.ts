@@ -32,9 +32,7 @@ export interface TextSettings {
 }
 
 /** Every input the action accepts (action.yml must declare exactly these). */
-export const ACTION_INPUT_NAMES: readonly string[] = SETTING_KEYS.map(
-  (key) => settingOf(key).input,
-);
+export const ACTION_INPUT_NAMES: readonly string[] = SETTING_ROWS.map((setting) => setting.input);
 
 /** `ready-timeout` → `INPUT_READY-TIMEOUT`: spaces become underscores, dashes stay. */
 export function inputEnvName(name: string): string {
