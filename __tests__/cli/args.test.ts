@@ -36,7 +36,10 @@ test.each([
   [['listeners', '--port'], '--port: missing value'],
   [['listeners', '--port', '80', '--bogus'], '--bogus: unknown flag (see --help)'],
   [['free', '--port', '80', '-x'], '-x: unknown flag (see --help)'],
-  [['listeners', '--port', '80', 'extra'], 'extra: unexpected argument; every setting is a flag (see --help)'],
+  [
+    ['listeners', '--port', '80', 'extra'],
+    'extra: unexpected argument; every setting is a flag (see --help)',
+  ],
   [['listeners', '--port', '80', '--json=yes'], '--json: takes no value'],
   [
     ['listeners', '--port', '80', '--expect', 'many'],

@@ -111,7 +111,7 @@ function changed(s: ServiceConfig, context: DefaultContext): Array<[SettingKey, 
 function flagTexts(key: SettingKey, value: unknown, context: DefaultContext): string[] | null {
   const setting = settingOf(key);
   if (setting.arg === undefined) return value === (setting.switchValue === 'true') ? [] : null;
-  if (setting.text) return setting.text(value as never, context);
+  if (setting.toFlags) return setting.toFlags(value as never, context);
   return Array.isArray(value) ? value.map(String) : [String(value)];
 }
 
@@ -159,7 +159,7 @@ function serviceData(
   const d: Record<string, unknown> = {};
   if (several || s.name !== DEFAULT_SERVICE_NAME) d.name = s.name;
   for (const [key, value] of changed(s, { cwd, env: {} })) {
-    const form = settingOf(key).fileForm;
+    const form = settingOf(key).toFile;
     d[key] = form ? form(value as never, where) : value;
   }
   return d;

@@ -179,14 +179,14 @@ const FILE_FORMS: Partial<Record<ServiceKey, z.ZodType>> = {
 };
 
 /** A key of the file as its settings row reads it (one value, or a list or one string). */
-function fileForm(key: SettingKey): z.ZodType {
+function fileShape(key: SettingKey): z.ZodType {
   const setting = settingOf(key);
   const read = (value: unknown) => setting.read(value);
   return FILE_FORMS[key as ServiceKey] ?? (setting.list ? oneOrMore(scalar(read)) : scalar(read));
 }
 
 const shapeOf = (keys: readonly SettingKey[]) =>
-  Object.fromEntries(keys.map((key) => [key, fileForm(key).optional()]));
+  Object.fromEntries(keys.map((key) => [key, fileShape(key).optional()]));
 
 /** The keys of one service; every one optional (other sources may give it). Paths stay as written. */
 const serviceShape = shapeOf(SERVICE_KEYS);

@@ -85,9 +85,9 @@ export interface Setting<V = any, D = any> {
    * The value back as flag text (one string per repetition), for the reproduce command; null
    * when flags cannot say it. Default: String(value), each item for a list.
    */
-  text?: (value: never, context: DefaultContext) => string[] | null;
+  toFlags?: (value: never, context: DefaultContext) => string[] | null;
   /** The value as the config file writes it, for the reproduce file. Default: as it is. */
-  fileForm?: (value: never, where: (target: string) => string) => unknown;
+  toFile?: (value: never, where: (target: string) => string) => unknown;
 }
 
 /** Keeps each row's own types (its reader's value, its default, its literal flags). */
@@ -95,8 +95,8 @@ const row = <const S extends Setting>(setting: S): S => setting;
 const DURATION_HELP = '(500ms, 30s, 2m, or milliseconds)';
 const duration = {
   read: readDuration,
-  text: (ms: number) => [durationText(ms)],
-  fileForm: durationText,
+  toFlags: (ms: number) => [durationText(ms)],
+  toFile: durationText,
 };
 
 export const SETTINGS = {
@@ -134,8 +134,8 @@ export const SETTINGS = {
     default: ({ cwd }) => cwd,
     help: 'working directory of the backend',
     helpDefault: '.',
-    text: (dir: string, { cwd }) => [shownPath(dir, cwd)],
-    fileForm: (dir: string, where) => where(dir),
+    toFlags: (dir: string, { cwd }) => [shownPath(dir, cwd)],
+    toFile: (dir: string, where) => where(dir),
   }),
   port: row({
     input: 'port',
@@ -161,7 +161,7 @@ export const SETTINGS = {
     default: (): Record<string, string> => ({}),
     help: 'environment variable for the backend (repeatable)',
     helpDefault: 'none',
-    text: (env: Record<string, string>) =>
+    toFlags: (env: Record<string, string>) =>
       Object.entries(env).map(([name, value]) => `${name}=${value}`),
   }),
   shell: row({
@@ -199,8 +199,8 @@ export const SETTINGS = {
     default: (): WaitOnResource[] => [],
     help: 'also wait for this resource: tcp:PORT, http://URL, or a file (repeatable)',
     helpDefault: 'the health URL, else a TCP connect',
-    text: (resources: WaitOnResource[]) => resources.map((r) => r.text),
-    fileForm: (resources: WaitOnResource[]) => resources.map((r) => r.text),
+    toFlags: (resources: WaitOnResource[]) => resources.map((r) => r.text),
+    toFile: (resources: WaitOnResource[]) => resources.map((r) => r.text),
   }),
   health: row({
     input: 'health-path',
@@ -212,8 +212,8 @@ export const SETTINGS = {
     default: (): HealthSpec | null => null,
     help: 'health endpoint path; must answer 200 with a JSON body',
     helpDefault: 'none',
-    text: (health: HealthSpec) => (isPlainHealth(health) ? [health.path] : null),
-    fileForm: (health: HealthSpec) => (isPlainHealth(health) ? health.path : health),
+    toFlags: (health: HealthSpec) => (isPlainHealth(health) ? [health.path] : null),
+    toFile: (health: HealthSpec) => (isPlainHealth(health) ? health.path : health),
   }),
   baseUrl: row({
     input: 'base-url',
@@ -238,12 +238,11 @@ export const SETTINGS = {
     default: (): EndpointSpec[] => [],
     help: 'endpoint to check: "[METHOD] PATH [STATUS] [json]" (repeatable)',
     helpDefault: 'none',
-    text: (endpoints: EndpointSpec[]) => {
+    toFlags: (endpoints: EndpointSpec[]) => {
       const lines = endpoints.map(endpointLine);
       return lines.every((line) => line !== null) ? (lines as string[]) : null;
     },
-    fileForm: (endpoints: EndpointSpec[]) =>
-      endpoints.map((e) => endpointLine(e) ?? endpointForm(e)),
+    toFile: (endpoints: EndpointSpec[]) => endpoints.map((e) => endpointLine(e) ?? endpointForm(e)),
   }),
   probes: row({
     input: 'probes',
@@ -314,7 +313,7 @@ export const SETTINGS = {
     helpDefault:
       'Python tracebacks and bind errors ("Address already in use", "Connection in use", EADDRINUSE, BindException, Windows 10048), ignoring case',
     // No flag says "none": an empty list is written in the file.
-    text: (patterns: string[]) => (patterns.length === 0 ? null : patterns),
+    toFlags: (patterns: string[]) => (patterns.length === 0 ? null : patterns),
   }),
   stopTimeout: row({
     input: 'stop-timeout',
@@ -375,7 +374,7 @@ export const SETTINGS = {
     default: ({ cwd, env }) => defaultReportDir(env, cwd),
     help: 'where report.json, junit.xml and backend logs are written',
     helpDefault: '$RUNNER_TEMP/single-listener-check, else .single-listener-check',
-    text: (dir: string, { cwd }) => [shownPath(dir, cwd)],
+    toFlags: (dir: string, { cwd }) => [shownPath(dir, cwd)],
   }),
 };
 
