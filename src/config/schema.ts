@@ -180,9 +180,8 @@ const FILE_FORMS: Partial<Record<ServiceKey, z.ZodType>> = {
 
 /** A key of the file as its settings row reads it (one value, or a list or one string). */
 function fileShape(key: SettingKey): z.ZodType {
-  const setting = settingOf(key);
-  const read = (value: unknown) => setting.read(value);
-  return FILE_FORMS[key as ServiceKey] ?? (setting.list ? oneOrMore(scalar(read)) : scalar(read));
+  const { list, read } = settingOf(key);
+  return FILE_FORMS[key as ServiceKey] ?? (list ? oneOrMore(scalar(read)) : scalar(read));
 }
 
 const shapeOf = (keys: readonly SettingKey[]) =>
