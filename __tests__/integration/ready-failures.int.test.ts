@@ -7,13 +7,8 @@ import { checkAndCleanUpAfterEach, item, itemStatuses, runCheck, tempDir } from 
 
 checkAndCleanUpAfterEach();
 
-const AFTER_READY = [
-  'single-listener',
-  'listener-owner',
-  'logs',
-  'health',
-  'endpoint:GET /api/items',
-];
+/** Skipped once ready fails; `logs` still judges what the backend wrote. */
+const AFTER_READY = ['single-listener', 'listener-owner', 'health', 'endpoint:GET /api/items'];
 
 async function failingRun(start: string, extra: string[] = []) {
   const port = await freePort();
@@ -52,6 +47,7 @@ test('a backend that exits with code 3 before listening: ready fails fast with t
   const statuses = itemStatuses(report);
   for (const id of AFTER_READY) expect(statuses[id]).toBe('skip');
   expect(item(report, 'health').summary).toBe('skipped: the backend exited before it was ready');
+  expect(statuses.logs).toBe('pass'); // nothing forbidden in what it printed
   expect(item(report, 'teardown')).toMatchObject({
     status: 'pass',
     summary: `nothing left to stop: the backend had already exited (exit code 3); port ${port} is free`,
@@ -74,8 +70,26 @@ test('a backend that never listens: ready times out saying what it waited for', 
   ]);
   const statuses = itemStatuses(report);
   for (const id of AFTER_READY) expect(statuses[id]).toBe('skip');
-  expect(item(report, 'logs').summary).toBe('skipped: the backend never became ready');
+  expect(item(report, 'health').summary).toBe('skipped: the backend never became ready');
+  expect(statuses.logs).toBe('pass');
   expect(item(report, 'teardown').summary).toMatch(
     new RegExp(`^stopped 1 process\\(es\\) with SIGTERM in \\d+ ms; port ${port} is free$`),
   );
+});
+
+test('a Python backend that crashes with a traceback before listening: logs fails on it, not skipped', async () => {
+  const { code, report } = await failingRun(
+    `/usr/bin/python3 -u -c "open('config/settings.json')"`,
+    ['--ready-timeout=60s'],
+  );
+
+  expect(code).toBe(1);
+  expect(item(report, 'ready').summary).toBe('backend exited before it was ready (exit code 1)');
+  const logs = item(report, 'logs');
+  expect(logs.status).toBe('fail');
+  expect(logs.summary).toBe(
+    '/Traceback \\(most recent call last\\)/ matched: Traceback (most recent call last):',
+  );
+  const statuses = itemStatuses(report);
+  for (const id of AFTER_READY) expect(statuses[id]).toBe('skip');
 });

@@ -25,6 +25,11 @@ export interface ChecklistItem {
   mustFinish?: boolean;
   run(service: ServiceRun): Promise<ItemOutcome>;
   /**
+   * After a fatal item the rest of the checklist skips, except an item that says it still has
+   * something to judge (logs: whatever the backend wrote before it crashed).
+   */
+  runsAfterFatal?(service: ServiceRun): boolean;
+  /**
    * Judges again once teardown has ended, over everything the port watch saw: returns the new
    * outcome when the verdict changes (a pass that no longer holds), else null.
    */

@@ -4,6 +4,8 @@ import { fail, pass, skip, type ChecklistItem } from '../item.js';
 export const logs: ChecklistItem = {
   id: 'logs',
   title: 'Backend logs',
+  // A backend that crashed before it was ready left its traceback in the log: judge it.
+  runsAfterFatal: (service) => service.log !== null,
   async run(service) {
     const log = service.log;
     if (!log) return skip('no backend log (attach mode)');
