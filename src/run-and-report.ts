@@ -21,6 +21,8 @@ import { writeReports } from './report/write.js';
 export interface Terminal {
   write(text: string): void;
   isTTY: boolean;
+  /** The terminal's width, when known (a TTY): the output wraps to it. */
+  columns?: number;
 }
 
 export interface RunOptions {

@@ -56,11 +56,14 @@ export const skip = (summary: string): ItemOutcome => ({ status: 'skip', summary
 /** The reason attach-mode items give (README, "Attach mode"). */
 export const ATTACH_SKIP = 'attach mode: nothing was started, the server was started elsewhere';
 
-/** The backend's last log lines, for the details of a failure. */
+/** The line before a log tail in an item's details (the terminal, which printed them, cuts there). */
+export const LOG_TAIL_HEADING = 'last log lines:';
+
+/** The backend's last log lines, for the details of a failure: always the details' last lines. */
 export function logTail(service: ServiceRun): string[] {
   if (!service.log) return []; // attach mode: the backend's output is not ours to read
   const tail = service.log.tail();
-  return tail.length > 0 ? ['last log lines:', ...tail] : ['the backend printed nothing'];
+  return tail.length > 0 ? [LOG_TAIL_HEADING, ...tail] : ['the backend printed nothing'];
 }
 
 /**

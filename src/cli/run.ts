@@ -18,7 +18,8 @@ export const runCommand: Command = {
       return 0;
     }
     const config = loadConfig({ flags, env: process.env, cwd: process.cwd() });
-    const outcome = await runAndReport(config, { write: io.stdout, isTTY: io.isTTY });
+    const columns = io.isTTY ? process.stdout.columns : undefined;
+    const outcome = await runAndReport(config, { write: io.stdout, isTTY: io.isTTY, columns });
     return outcome.exitCode;
   },
 };
