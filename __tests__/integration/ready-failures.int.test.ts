@@ -90,6 +90,7 @@ test('a Python backend that crashes with a traceback before listening: logs fail
   expect(logs.summary).toBe(
     '/Traceback \\(most recent call last\\)/ matched: Traceback (most recent call last):',
   );
+  expect(logs.details).toEqual([]); // not the summary a second time
   const statuses = itemStatuses(report);
   for (const id of AFTER_READY) expect(statuses[id]).toBe('skip');
 });
