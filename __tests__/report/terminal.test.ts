@@ -196,6 +196,18 @@ describe('wrapping to the width, the closing line, the log tail once', () => {
     expect(lines).toContain('      last log lines: printed above as they came (api │ …)');
   });
 
+  test("a crash's headline (its exception line) comes first under the item", () => {
+    let text = '';
+    const reporter = createTerminalReporter(
+      { write: (s) => (text += s), isTTY: false },
+      { color: false },
+    );
+    const headline =
+      "FileNotFoundError: [Errno 2] No such file or directory: 'config/settings.json'";
+    reporter.itemFinished({ ...crash(), headline });
+    expect(text.split('\n').slice(1, 3)).toEqual([`      ${headline}`, '      last log lines:']);
+  });
+
   test('in GitHub Actions the printed copy is in a collapsed group: the tail stays under the item', () => {
     const lines = crashRun(false, true);
     const fail = lines.indexOf(

@@ -263,15 +263,15 @@ interface DetailLine {
 }
 
 /**
- * Diagnosis, details, disagreeing probes and measured listeners of one item. `logAbove`: the
+ * Headline, diagnosis, details, disagreeing probes and measured listeners of one item. `logAbove`: the
  * service whose log lines were printed as they came, so a log tail in the details is replaced by a
  * pointer to them (a crash's traceback shows once).
  */
 function itemDetailLines(item: ItemResult, logAbove: string | null): DetailLine[] {
   const prose = (text: string): DetailLine => ({ text, prose: true });
-  const lines = item.diagnosis
-    ? [prose(`${DIAGNOSIS}${cleanText(item.diagnosis).replace(/\n/g, ' ')}`)]
-    : [];
+  const lines = [item.headline, item.diagnosis && `${DIAGNOSIS}${item.diagnosis}`]
+    .filter((text) => text)
+    .map((text) => prose(cleanText(text!).replace(/\n/g, ' ')));
   const details = item.details.flatMap((d) => cleanText(d).split('\n'));
   const tail = details.indexOf(LOG_TAIL_HEADING);
   lines.push(...(tail < 0 ? details : details.slice(0, tail)).map(prose));
