@@ -5,8 +5,10 @@
  * off a TTY (CI logs) it becomes a heartbeat line printed at most once every
  * PROGRESS_INTERVAL_MS. In GitHub Actions (`groups`) each run of consecutive backend log lines
  * sits in a collapsed `::group::backend log (<service>)`, closed before anything else is printed,
- * so item lines, heartbeats and the verdict are never hidden inside a group. Colour only when
- * asked (terminalColor). The same icons are used everywhere: ✔ pass, ✖ fail, ⚠ warn, ↷ skip.
+ * so item lines, heartbeats and the verdict are never hidden inside a group. Prose (item lines,
+ * diagnoses, details, the closing lines) wraps to the width with a hanging indent; tables and log
+ * lines are printed whole. Colour only when asked (terminalColor). The same icons are used
+ * everywhere: ✔ pass, ✖ fail, ⚠ warn, ↷ skip.
  */
 import { LOG_TAIL_HEADING } from '../checklist/item.js';
 import type { ItemResult, ItemStatus, RunResult } from '../checklist/types.js';
@@ -189,17 +191,9 @@ export function createTerminalReporter(
       if (item.status === 'fail' || item.status === 'warn' || probesDisagree(item)) {
         // The log lines were printed as they came: the tail is not printed a second time.
         const logAbove = service !== null && streamed.has(service) ? service : null;
-        for (const { text, prose } of itemDetailLines(item, logAbove)) {
-          if (!prose) lines.push(`${INDENT}${text}`);
-          else if (text.startsWith(DIAGNOSIS))
-            lines.push(
-              ...wrap(
-                text.slice(DIAGNOSIS.length),
-                `${INDENT}${DIAGNOSIS}`,
-                INDENT + ' '.repeat(DIAGNOSIS.length),
-              ),
-            );
-          else lines.push(...wrap(text, INDENT, `${INDENT}  `));
+        for (const { text, hanging } of itemDetailLines(item, logAbove)) {
+          if (hanging === null) lines.push(`${INDENT}${text}`);
+          else lines.push(...wrap(text, INDENT, INDENT + hanging));
         }
       }
       out.write(lines.map((l) => `${l}\n`).join(''));
@@ -256,47 +250,49 @@ function describeFailed(failed: { service: string; item: ItemResult }[], service
 
 const DIAGNOSIS = 'Diagnosis: ';
 
-/** One line under an item; `prose` is wrapped to the width, the rest (tables, log lines) is not. */
+/**
+ * One line under an item: prose is wrapped to the width, its next lines indented by `hanging`;
+ * the rest (tables, log lines) is printed whole (`hanging` null).
+ */
 interface DetailLine {
   text: string;
-  prose: boolean;
+  hanging: string | null;
 }
 
 /**
- * Headline, diagnosis, details, disagreeing probes and measured listeners of one item. `logAbove`: the
- * service whose log lines were printed as they came, so a log tail in the details is replaced by a
- * pointer to them (a crash's traceback shows once).
+ * Headline, diagnosis, details, disagreeing probes and measured listeners of one item.
+ * `logAbove`: the service whose log lines were printed as they came, so a log tail in the
+ * details is replaced by a pointer to them (a crash's traceback shows once).
  */
 function itemDetailLines(item: ItemResult, logAbove: string | null): DetailLine[] {
-  const prose = (text: string): DetailLine => ({ text, prose: true });
-  const lines = [item.headline, item.diagnosis && `${DIAGNOSIS}${item.diagnosis}`]
-    .filter((text) => text)
-    .map((text) => prose(cleanText(text!).replace(/\n/g, ' ')));
+  const prose = (text: string, hanging = '  '): DetailLine => ({
+    text: cleanText(text).replace(/\n/g, ' '),
+    hanging,
+  });
+  const whole = (text: string): DetailLine => ({ text, hanging: null });
+  const lines: DetailLine[] = [];
+  if (item.headline) lines.push(prose(item.headline));
+  if (item.diagnosis)
+    lines.push(prose(`${DIAGNOSIS}${item.diagnosis}`, ' '.repeat(DIAGNOSIS.length)));
   const details = item.details.flatMap((d) => cleanText(d).split('\n'));
   const tail = details.indexOf(LOG_TAIL_HEADING);
-  lines.push(...(tail < 0 ? details : details.slice(0, tail)).map(prose));
+  lines.push(...(tail < 0 ? details : details.slice(0, tail)).map((d) => prose(d)));
   if (tail >= 0 && logAbove !== null)
     lines.push(prose(`${LOG_TAIL_HEADING} printed above as they came (${logAbove} │ …)`));
-  else if (tail >= 0)
-    lines.push(
-      prose(LOG_TAIL_HEADING),
-      ...details.slice(tail + 1).map((text) => ({ text, prose: false })),
-    );
+  else if (tail >= 0) lines.push(whole(LOG_TAIL_HEADING), ...details.slice(tail + 1).map(whole));
   if (item.probes && probesDisagree(item)) {
     for (const p of item.probes) {
       const failures = p.failures.length > 0 ? ` — ${p.failures.join('; ')}` : '';
       lines.push(
         prose(
-          cleanText(
-            `probe ${p.n}: ${p.ok ? ICONS.pass : ICONS.fail} ${p.status ?? 'no response'} (${formatDuration(p.durationMs)})${failures}`,
-          ).replace(/\n/g, ' '),
+          `probe ${p.n}: ${p.ok ? ICONS.pass : ICONS.fail} ${p.status ?? 'no response'} (${formatDuration(p.durationMs)})${failures}`,
         ),
       );
     }
   }
   if (item.listeners && item.listeners.length > 0) {
     const table = renderListenerTable(item.listeners, { maxCommandLength: LISTENER_COMMAND_MAX });
-    lines.push(...table.split('\n').map((text) => ({ text, prose: false })));
+    lines.push(...table.split('\n').map(whole));
   }
   return lines;
 }
