@@ -1,6 +1,7 @@
 /**
  * Readiness that cannot succeed: a backend that exits before listening fails `ready` at once with
  * its exit code and log tail; one that never listens fails at the timeout with a clear report.
+ * Either way `logs` still judges what the backend wrote.
  */
 import { freePort } from '../helpers/procs.js';
 import { checkAndCleanUpAfterEach, item, itemStatuses, runCheck, tempDir } from './run-helpers.js';
@@ -77,8 +78,8 @@ test('a backend that never listens: ready times out saying what it waited for', 
   );
 });
 
-test('a Python backend that crashes with a traceback before listening: logs fails on it, not skipped', async () => {
-  const { code, report } = await failingRun(
+test('a Python backend that crashes with a traceback before listening: logs fails on it, not skipped; the terminal shows the traceback once', async () => {
+  const { code, report, stdout } = await failingRun(
     `/usr/bin/python3 -u -c "open('config/settings.json')"`,
     ['--ready-timeout=60s'],
   );
@@ -93,4 +94,12 @@ test('a Python backend that crashes with a traceback before listening: logs fail
   expect(logs.details).toEqual([]); // not the summary a second time
   const statuses = itemStatuses(report);
   for (const id of AFTER_READY) expect(statuses[id]).toBe('skip');
+
+  // Printed as it came (not a TTY, not GitHub Actions), then pointed to, not repeated.
+  const lines = stdout.split('\n');
+  expect(lines.filter((l) => l.includes('FileNotFoundError'))).toEqual([
+    "backend │ FileNotFoundError: [Errno 2] No such file or directory: 'config/settings.json'",
+  ]);
+  expect(lines).toContain('      last log lines: printed above as they came (backend │ …)');
+  expect(lines).toContain('  failed: Backend ready, Backend logs');
 });
