@@ -12,6 +12,7 @@ import type { RunResult } from './checklist/types.js';
 import { reproduceFile } from './checklist/reproduce.js';
 import { runChecklist } from './checklist/runner.js';
 import { INTERRUPTED_GRACE_MS } from './checklist/teardown-grace.js';
+import { errorCommand, failureAnnotations } from './report/annotations.js';
 import { createRedactor } from './report/redact.js';
 import { renderSummary } from './report/summary.js';
 import { createTerminalReporter, terminalColor } from './report/terminal.js';
@@ -20,6 +21,16 @@ import { writeReports } from './report/write.js';
 export interface Terminal {
   write(text: string): void;
   isTTY: boolean;
+  /** The terminal's width, when known (a TTY): the output wraps to it. */
+  columns?: number;
+}
+
+export interface RunOptions {
+  /**
+   * Print an `::error` annotation per failed item after the verdict (README, "Logs in CI");
+   * default: when GITHUB_ACTIONS is `true`. The action always does.
+   */
+  annotate?: boolean;
 }
 
 export interface RunOutcome {
@@ -36,6 +47,7 @@ export async function runAndReport(
   config: Config,
   out: Terminal,
   env: Record<string, string | undefined> = process.env,
+  { annotate = env.GITHUB_ACTIONS === 'true' }: RunOptions = {},
 ): Promise<RunOutcome> {
   const redactor = createRedactor(config.secrets);
   const terminal = createTerminalReporter(out, {
@@ -80,6 +92,8 @@ export async function runAndReport(
     // act discards job summaries: print it where its user can read it.
     if (env.ACT === 'true') terminal.print(`\n${text}\n`);
     terminal.finished(redacted, paths);
+    const annotations = annotate ? failureAnnotations(redacted) : [];
+    if (annotations.length > 0) terminal.print(annotations.map(errorCommand).join(''));
 
     const interruptCode = result.interrupted ? INTERRUPT_EXIT[result.interrupted] : undefined;
     const exitCode = result.error

@@ -3,7 +3,8 @@
  * sources, with stdout a pipe (not a TTY) as in every CI log: the CLI prints a heartbeat while it
  * waits, honours FORCE_COLOR and NO_COLOR, accepts -v/-V and ends every help with a newline; the
  * action, run as the runner runs it (harness.ts, GITHUB_ACTIONS=true), puts the backend's log
- * inside ::group:: blocks that never hold an item line, and annotates at most 10 failures.
+ * inside ::group:: blocks that never hold an item line, and annotates at most 10 failures; so does
+ * the CLI when GITHUB_ACTIONS is true.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -149,6 +150,52 @@ test.each([
   expect(run.stdout).toMatch(/^Usage/);
   expect(run.stdout).toMatch(/[^\n]\n$/);
 });
+
+test.each([
+  ['true', 10],
+  ['', 0],
+])(
+  'CLI with GITHUB_ACTIONS=%j: 11 failures → %d ::error annotations, after the verdict, outside any group',
+  async (githubActions, expected) => {
+    const port = await testPort();
+    const endpoints = Array.from({ length: 11 }, (_, i) => `--endpoint=GET /missing-${i + 1} 200`);
+    const run = await runCli(
+      [
+        `--start=${appCommand(port, 0)}`,
+        `--port=${port}`,
+        '--health=/health',
+        ...endpoints,
+        `--report-dir=${path.join(scratch, `annotations-${port}`)}`,
+      ],
+      githubActions ? { GITHUB_ACTIONS: githubActions } : {},
+    );
+
+    expect([run.code, run.stderr]).toEqual([1, '']);
+    const lines = run.stdout.split('\n');
+    const errors = lines.filter((l) => l.startsWith('::error'));
+    expect(errors).toHaveLength(expected);
+    if (expected === 0) return;
+    // The same cap as the action: nine failures, then one counting the other two.
+    expect(errors.slice(0, 9)).toEqual(
+      Array.from({ length: 9 }, (_, i) =>
+        expect.stringMatching(
+          new RegExp(
+            `^::error title=backend%3A GET /missing-${i + 1}::3/3 probes failed: status: expected 200, got 404`,
+          ),
+        ),
+      ),
+    );
+    expect(errors[9]).toMatch(
+      /^::error title=single-listener-check%3A 2 more failed items::2 more items failed; GitHub shows at most 10 annotations a step/,
+    );
+    // After the verdict, with no group left open around them.
+    const verdict = lines.findIndex((l) => l.startsWith('✖ single-listener-check failed'));
+    expect(verdict).toBeGreaterThan(-1);
+    expect(lines.indexOf(errors[0]!)).toBeGreaterThan(verdict);
+    expect(lines.lastIndexOf('::endgroup::')).toBeLessThan(verdict);
+  },
+  60_000,
+);
 
 test('action in GitHub Actions: backend log grouped, never an item line in a group; 11 failures → 10 annotations', async () => {
   const port = await testPort();

@@ -6,7 +6,7 @@ import {
   parseCmdline,
   parseStat,
   parseStatusUid,
-  startTimeIso,
+  parseUptime,
 } from '../../src/platform/linux/proc-stat.js';
 import { assembleListeners, ownerUnknownReason } from '../../src/platform/linux/listeners.js';
 
@@ -126,11 +126,12 @@ describe('other /proc files', () => {
     expect(parseStatusUid('Name:\tx\n')).toBeUndefined();
   });
 
-  test('start time: btime + ticks / 100', () => {
-    const boot = parseBootTime(fixture('proc-stat.txt'));
-    expect(boot).toBe(1700000000);
-    expect(startTimeIso(boot!, 29933)).toBe(new Date((1700000000 + 299.33) * 1000).toISOString());
+  test('btime and uptime', () => {
+    expect(parseBootTime(fixture('proc-stat.txt'))).toBe(1700000000);
     expect(parseBootTime('cpu 1 2 3\n')).toBeNull();
+    expect(parseUptime('351735.47 1409285.06\n')).toBe(351735.47);
+    expect(parseUptime('12 5\n')).toBe(12);
+    expect(parseUptime('')).toBeNull();
   });
 });
 

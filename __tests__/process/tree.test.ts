@@ -78,6 +78,9 @@ describe('pure tree functions', () => {
     expect(isSameProcess(proc(5, 1, t0), proc(5, 1, t1))).toBe(false);
     expect(isSameProcess(proc(5, 1, t0), proc(6, 1, t0))).toBe(false);
     expect(isSameProcess(proc(5, 1, null), proc(5, 1, t1))).toBe(true);
+    // Another program's read of the same start (its own boot-time measurement) is a few ms off.
+    expect(isSameProcess(proc(5, 1, t0), proc(5, 1, '2025-01-01T00:00:00.012Z'))).toBe(true);
+    expect(isSameProcess(proc(5, 1, t0), proc(5, 1, '2025-01-01T00:00:00.101Z'))).toBe(false);
   });
 
   test('topmost: the holders whose parent is not another holder', () => {

@@ -1,5 +1,8 @@
+import { jest } from '@jest/globals';
+import * as core from '@actions/core';
 import {
   capAnnotations,
+  errorCommand,
   failureAnnotations,
   MAX_ERROR_ANNOTATIONS,
 } from '../../src/report/annotations.js';
@@ -17,6 +20,19 @@ describe('failureAnnotations', () => {
       `2 sockets listen on port 5000; at most 1 allowed\n${SINGLE_LISTENER_DIAGNOSIS}`,
     );
     expect(annotations[1]!.message).toBe('flapping: 2 of 3 probes passed, probes disagree');
+  });
+
+  test("an item's headline (a crash's exception line) is the title, else its title", () => {
+    const result = failingRun();
+    const [api] = result.services;
+    const failed = api!.items.find((item) => item.status === 'fail')!;
+    failed.headline =
+      "FileNotFoundError: [Errno 2] No such file or directory: 'config/settings.json'";
+    expect(failureAnnotations(result).map((a) => a.title)).toEqual([
+      "api: FileNotFoundError: [Errno 2] No such file or directory: 'config/settings.json'",
+      'api: GET /api/local-llm/status',
+      'web-前端: Port free before start',
+    ]);
   });
 
   test('none for a passing run; warnings and skips are not errors', () => {
@@ -84,5 +100,27 @@ describe('the cap: GitHub shows at most 10 error annotations a step', () => {
       shown: all.slice(0, 3),
       rest: [],
     });
+  });
+});
+
+describe('errorCommand', () => {
+  test("prints what @actions/core's core.error prints, escapes included", () => {
+    const annotations = [
+      { title: 'api: Exactly one listener', message: '2 sockets listen on port 5000' },
+      { title: 'a, b: 100% :: c\r\nd', message: 'line 1\nline 2: 50%, done\r\n::error::x' },
+    ];
+    const printed: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      for (const { title, message } of annotations) core.error(message, { title });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(annotations.map(errorCommand)).toEqual(printed);
+    // One line each: a message cannot start a second workflow command.
+    for (const line of annotations.map(errorCommand)) expect(line.split('\n')).toHaveLength(2);
   });
 });

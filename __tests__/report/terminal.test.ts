@@ -4,7 +4,7 @@ import {
   PROGRESS_INTERVAL_MS,
   terminalColor,
 } from '../../src/report/terminal.js';
-import { failingRun, passingRun } from '../fixtures/report/results.js';
+import { failingRun, item, passingRun } from '../fixtures/report/results.js';
 
 function capture(isTTY: boolean, color: boolean) {
   let text = '';
@@ -58,8 +58,11 @@ describe('terminal reporter', () => {
     const fail = lines.indexOf(
       '  ✖ Exactly one listener — 2 sockets listen on port 5000; at most 1 allowed (5 ms)',
     );
-    expect(lines.slice(fail + 1, fail + 7)).toEqual([
+    // The diagnosis wraps at 100 columns off a TTY, hanging under its first word.
+    expect(lines.slice(fail + 1, fail + 9)).toEqual([
       expect.stringMatching(/^ {6}Diagnosis: Several sockets are bound to the same address/),
+      '                 (or SO_REUSEADDR on Windows), and the kernel spreads connections between them —',
+      '                 this is the intermittent 404.',
       '      0.0.0.0:5000 IPv4 pid 4101',
       '      0.0.0.0:5000 IPv4 pid 5202',
       expect.stringMatching(/^ {6}ADDRESS +FAMILY +SOCKET +PIDS +PROCESS +STARTED +COMMAND$/),
@@ -70,7 +73,7 @@ describe('terminal reporter', () => {
         /^ {6}0\.0\.0\.0:5000 +IPv4 +70001 +5202 +gunicorn .*--reuse-port old:app$/,
       ),
     ]);
-    expect(lines[fail + 7]).toMatch(/^ {2}\S/); // the next item
+    expect(lines[fail + 9]).toMatch(/^ {2}\S/); // the next item
     // Flapping: each probe's result.
     expect(lines).toContain('      probe 2: ✖ 404 (3 ms) — expected status 2xx, got 404');
     expect(lines).toContain('      probe 3: ✔ 200 (5 ms)');
@@ -84,7 +87,7 @@ describe('terminal reporter', () => {
     expect(lines).toContain('web-前端 — port 3000');
     expect(lines[lines.indexOf('web-前端 — port 3000') - 1]).toBe('');
 
-    // The verdict, the failed ids and where the reports are.
+    // The verdict, the failed items by the titles shown above, and where the reports are.
     const end = lines.slice(
       lines.indexOf(
         '✖ single-listener-check failed — ports 5000, 3000: 3 failed, 5 passed, 1 warning, 6 skipped (2.41 s)',
@@ -92,7 +95,7 @@ describe('terminal reporter', () => {
     );
     expect(end).toEqual([
       expect.any(String),
-      '  failed: api single-listener, api endpoint:GET /api/local-llm/status, web-前端 port-free',
+      '  failed: api: Exactly one listener, GET /api/local-llm/status; web-前端: Port free before start',
       '  report: /tmp/r/report.json',
       '  junit:  /tmp/r/junit.xml',
       '  backend log (api): /tmp/report/api/backend.log',
@@ -158,6 +161,110 @@ describe('terminal reporter', () => {
     expect(output()).toBe(
       '\n✔ single-listener-check passed — port 5000: 9 passed, 1 skipped (2.41 s)\n  backend log (api): /tmp/report/api/backend.log\n',
     );
+  });
+});
+
+describe('wrapping to the width, the closing line, the log tail once', () => {
+  const crash = () =>
+    item('ready', 'Backend ready', 'fail', 'backend exited before it was ready (exit code 1)', {
+      details: [
+        'last log lines:',
+        'Traceback (most recent call last):',
+        '  File "app.py", line 3, in <module>',
+        "FileNotFoundError: [Errno 2] No such file or directory: 'config/settings.json'",
+      ],
+    });
+
+  function crashRun(isTTY: boolean, groups: boolean, columns?: number) {
+    let text = '';
+    const reporter = createTerminalReporter(
+      { write: (s) => (text += s), isTTY, columns },
+      { color: false, groups },
+    );
+    reporter.serviceStarted('api', 5000);
+    reporter.itemStarted('ready', 'Backend ready');
+    for (const line of crash().details.slice(1)) reporter.logLine('api', line);
+    reporter.itemFinished(crash());
+    return text.split('\n');
+  }
+
+  test('a traceback printed as it came is not repeated under the failed item', () => {
+    const lines = crashRun(false, false);
+    expect(lines.filter((l) => l.includes('FileNotFoundError'))).toEqual([
+      "api │ FileNotFoundError: [Errno 2] No such file or directory: 'config/settings.json'",
+    ]);
+    expect(lines).toContain('      last log lines: printed above as they came (api │ …)');
+  });
+
+  test("a crash's headline (its exception line) comes first under the item", () => {
+    let text = '';
+    const reporter = createTerminalReporter(
+      { write: (s) => (text += s), isTTY: false },
+      { color: false },
+    );
+    const headline =
+      "FileNotFoundError: [Errno 2] No such file or directory: 'config/settings.json'";
+    reporter.itemFinished({ ...crash(), headline });
+    expect(text.split('\n').slice(1, 3)).toEqual([`      ${headline}`, '      last log lines:']);
+  });
+
+  test('in GitHub Actions the printed copy is in a collapsed group: the tail stays under the item', () => {
+    const lines = crashRun(false, true);
+    const fail = lines.indexOf(
+      '  ✖ Backend ready — backend exited before it was ready (exit code 1) (5 ms)',
+    );
+    expect(fail).toBeGreaterThan(lines.indexOf('::endgroup::'));
+    expect(lines.slice(fail + 1, fail + 5)).toEqual([
+      '      last log lines:',
+      '      Traceback (most recent call last):',
+      '        File "app.py", line 3, in <module>',
+      "      FileNotFoundError: [Errno 2] No such file or directory: 'config/settings.json'",
+    ]);
+  });
+
+  test("on a TTY, prose wraps to the terminal's width; tables and log lines are left whole", () => {
+    let text = '';
+    const reporter = createTerminalReporter(
+      { write: (s) => (text += s), isTTY: true, columns: 60 },
+      { color: true },
+    );
+    const result = failingRun();
+    const single = result.services[0]!.items.find((i) => i.id === 'single-listener')!;
+    reporter.itemFinished(single);
+    const lines = text.replace(/\r\x1b\[2K/g, '').split('\n');
+    const diagnosis = lines.findIndex((l) => l.includes('Diagnosis: '));
+    const table = lines.findIndex((l) => l.includes('ADDRESS'));
+    const prose = lines.slice(0, table);
+    // Within 59 columns (one short of the edge), words whole, hanging under the first word.
+    for (const line of prose) expect(line.replace(/\x1b\[[0-9;]*m/g, '').length).toBeLessThan(60);
+    expect(prose[0]).toMatch(/^ {2}\x1b\[31m✖\x1b\[0m Exactly one listener — 2 sockets listen/);
+    expect(prose[1]).toMatch(/^ {4}\S/);
+    for (const line of prose.slice(diagnosis + 1).filter((l) => !/^ {6}0\.0\.0\.0/.test(l)))
+      expect(line).toMatch(/^ {17}\S/);
+    expect(prose.slice(diagnosis).join(' ').replace(/ +/g, ' ')).toContain(
+      'they were bound with SO_REUSEPORT (or SO_REUSEADDR on Windows), and the kernel spreads',
+    );
+    // The table is not wrapped: its rows are wider than the terminal.
+    expect(lines[table + 1]!.length).toBeGreaterThan(60);
+  });
+
+  test('the closing line names failed items by title, wrapped with a hanging indent', () => {
+    let text = '';
+    const reporter = createTerminalReporter(
+      { write: (s) => (text += s), isTTY: false, columns: 50 },
+      { color: false },
+    );
+    const result = passingRun();
+    const [api] = result.services;
+    result.result = 'fail';
+    api!.items = api!.items.map((i) =>
+      ['ready', 'logs', 'endpoint:GET /api/items'].includes(i.id) ? { ...i, status: 'fail' } : i,
+    );
+    reporter.finished(result);
+    expect(text.split('\n').slice(2, 4)).toEqual([
+      '  failed: Backend ready, Backend logs, GET',
+      '          /api/items',
+    ]);
   });
 });
 

@@ -1,16 +1,13 @@
 /**
  * The action front end: inputs (INPUT_* environment, as the composite step passes them) → one
- * Config → the shared run → outputs, annotations and the exit code. Exit codes are set directly
- * (not core.setFailed) so the step keeps the CLI's meaning: 1 check failed, 2 bad input, 3 internal.
+ * Config → the shared run (which prints the failure annotations) → outputs and the exit code.
+ * Exit codes are set directly (not core.setFailed) so the step keeps the CLI's meaning: 1 check
+ * failed, 2 bad input, 3 internal.
  */
 import * as core from '@actions/core';
 import { loadConfig } from '../config/load.js';
 import { EXIT, UsageError } from '../errors.js';
-import {
-  capAnnotations,
-  failureAnnotations,
-  MAX_ERROR_ANNOTATIONS,
-} from '../report/annotations.js';
+import { capAnnotations, MAX_ERROR_ANNOTATIONS } from '../report/annotations.js';
 import { runAndReport } from '../run-and-report.js';
 import { actionOutputs } from './outputs.js';
 
@@ -22,10 +19,9 @@ export async function run(env: Record<string, string | undefined> = process.env)
       config,
       { write: (s) => process.stdout.write(s), isTTY: false },
       env,
+      { annotate: true },
     );
     for (const [name, value] of Object.entries(actionOutputs(outcome))) core.setOutput(name, value);
-    for (const { title, message } of failureAnnotations(outcome.result))
-      core.error(message, { title });
     return outcome.exitCode;
   } catch (err) {
     if (err instanceof UsageError) {

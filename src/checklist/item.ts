@@ -9,6 +9,8 @@ export interface ItemOutcome {
   summary: string;
   details?: string[];
   diagnosis?: string;
+  /** The one line that says what went wrong (a crash's exception line): see ItemResult. */
+  headline?: string;
   listeners?: ListenerSocket[];
   probes?: ProbeResult[];
   /** The rest of the checklist is meaningless after this: later items skip with this reason. */
@@ -24,6 +26,11 @@ export interface ChecklistItem {
    */
   mustFinish?: boolean;
   run(service: ServiceRun): Promise<ItemOutcome>;
+  /**
+   * After a fatal item the rest of the checklist skips, except an item that says it still has
+   * something to judge (logs: whatever the backend wrote before it crashed).
+   */
+  runsAfterFatal?(service: ServiceRun): boolean;
   /**
    * Judges again once teardown has ended, over everything the port watch saw: returns the new
    * outcome when the verdict changes (a pass that no longer holds), else null.
@@ -51,11 +58,14 @@ export const skip = (summary: string): ItemOutcome => ({ status: 'skip', summary
 /** The reason attach-mode items give (README, "Attach mode"). */
 export const ATTACH_SKIP = 'attach mode: nothing was started, the server was started elsewhere';
 
-/** The backend's last log lines, for the details of a failure. */
+/** The line before a log tail in an item's details (the terminal, which printed them, cuts there). */
+export const LOG_TAIL_HEADING = 'last log lines:';
+
+/** The backend's last log lines, for the details of a failure: always the details' last lines. */
 export function logTail(service: ServiceRun): string[] {
   if (!service.log) return []; // attach mode: the backend's output is not ours to read
   const tail = service.log.tail();
-  return tail.length > 0 ? ['last log lines:', ...tail] : ['the backend printed nothing'];
+  return tail.length > 0 ? [LOG_TAIL_HEADING, ...tail] : ['the backend printed nothing'];
 }
 
 /**

@@ -116,15 +116,18 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
     for (const service of runs) {
       deps.hooks.serviceStarted(service.config.name, service.config.port);
       service.mark('start');
-      let skipReason: string | null = null;
+      let afterFatal: string | null = null;
       const { sequential, endpoints } = checklistFor(service.config);
       for (const item of sequential) {
-        skipReason ??= interrupted(deps.signal);
+        const skipReason =
+          afterFatal !== null && !item.runsAfterFatal?.(service)
+            ? afterFatal
+            : interrupted(deps.signal);
         const fatal = await runItem(service, item, skipReason);
-        if (fatal) skipReason = `skipped: ${fatal}`;
+        if (fatal) afterFatal ??= `skipped: ${fatal}`;
         else if (item.id === 'ready') await noteServer(service);
       }
-      skipReason ??= interrupted(deps.signal);
+      const skipReason = afterFatal ?? interrupted(deps.signal);
       if (skipReason !== null || endpoints.length === 0) {
         for (const item of endpoints) await runItem(service, item, skipReason);
       } else {

@@ -27,6 +27,11 @@ export interface ItemResult {
    * likely cause and the fix).
    */
   diagnosis?: string;
+  /**
+   * The one line that says what went wrong, when there is one better than the title (a crash's
+   * exception line): the error annotation's title.
+   */
+  headline?: string;
   /** Milliseconds since the run started. */
   startedAtMs: number;
   durationMs: number;

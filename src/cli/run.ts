@@ -16,7 +16,8 @@ export const runCommand = defineCommand({
   async action(values, io) {
     const flags = { settings: runSettings(values) };
     const config = loadConfig({ flags, env: process.env, cwd: process.cwd() });
-    const outcome = await runAndReport(config, { write: io.stdout, isTTY: io.isTTY });
+    const columns = io.isTTY ? process.stdout.columns : undefined;
+    const outcome = await runAndReport(config, { write: io.stdout, isTTY: io.isTTY, columns });
     return outcome.exitCode;
   },
 });

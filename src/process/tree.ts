@@ -3,11 +3,17 @@ import type { Platform, ProcessInfo } from '../platform/types.js';
 
 const startMs = (p: ProcessInfo) => (p.startedAt === null ? null : Date.parse(p.startedAt));
 
+/**
+ * How far two programs' reads of one process's start time may differ: each derives Linux's boot
+ * time from its own uptime readings (platform/linux/boot-time.ts). No pid comes back this soon.
+ */
+const SAME_START_SLACK_MS = 100;
+
 /** Same process: same pid and same start time (a reused pid has a later start). Unknown starts match. */
 export function isSameProcess(a: ProcessInfo, b: ProcessInfo): boolean {
   if (a.pid !== b.pid) return false;
   const [startA, startB] = [startMs(a), startMs(b)];
-  return startA === null || startB === null || startA === startB;
+  return startA === null || startB === null || Math.abs(startA - startB) <= SAME_START_SLACK_MS;
 }
 
 /** A child cannot start before its parent: one that seems to has a parent pid that was reused. */

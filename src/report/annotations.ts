@@ -1,8 +1,8 @@
 /**
- * GitHub error annotations (README, "Logs in CI"): one per failed item, with its summary; the
- * action passes each to core.error. GitHub shows at most MAX_ERROR_ANNOTATIONS error annotations
- * a step and drops the rest without a word, so past that number the last one shown says how many
- * more there are and where they are.
+ * GitHub error annotations (README, "Logs in CI"): one per failed item, with its summary, printed
+ * as `::error` workflow commands by the shared run for both the action and the CLI. GitHub shows
+ * at most MAX_ERROR_ANNOTATIONS error annotations a step and drops the rest without a word, so
+ * past that number the last one shown says how many more there are and where they are.
  */
 import type { RunResult } from '../checklist/types.js';
 import { cleanText } from './text.js';
@@ -32,13 +32,16 @@ export function capAnnotations(
   return { shown: [...all.slice(0, max - 1), more(rest)], rest };
 }
 
-/** One annotation per failed item, titled `<service>: <item title>`, capped (capAnnotations). */
+/**
+ * One annotation per failed item, titled `<service>: <headline>` (the line that says what went
+ * wrong, e.g. a crash's exception) or else `<service>: <item title>`, capped (capAnnotations).
+ */
 export function failureAnnotations(result: RunResult, max = MAX_ERROR_ANNOTATIONS): Annotation[] {
   const all = result.services.flatMap((service) =>
     service.items
       .filter((item) => item.status === 'fail')
       .map((item) => ({
-        title: cleanText(`${service.name}: ${item.title}`).replace(/\n/g, ' '),
+        title: cleanText(`${service.name}: ${item.headline ?? item.title}`).replace(/\n/g, ' '),
         message: cleanText(item.diagnosis ? `${item.summary}\n${item.diagnosis}` : item.summary),
       })),
   );
@@ -52,4 +55,14 @@ export function failureAnnotations(result: RunResult, max = MAX_ERROR_ANNOTATION
     }),
     max,
   ).shown;
+}
+
+/**
+ * The `::error` workflow command for one annotation, as @actions/core's core.error prints it:
+ * `%`, CR and LF escaped everywhere, and `:` and `,` in the title too (they end a property).
+ */
+export function errorCommand({ title, message }: Annotation): string {
+  const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const property = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  return `::error title=${property(title)}::${data(message)}\n`;
 }

@@ -4,6 +4,8 @@ import { fail, pass, skip, type ChecklistItem } from '../item.js';
 export const logs: ChecklistItem = {
   id: 'logs',
   title: 'Backend logs',
+  // A backend that crashed before it was ready left its traceback in the log: judge it.
+  runsAfterFatal: (service) => service.log !== null,
   async run(service) {
     const log = service.log;
     if (!log) return skip('no backend log (attach mode)');
@@ -15,8 +17,9 @@ export const logs: ChecklistItem = {
     );
     const problems = [...missing.map((re) => `/${re}/ never matched`), ...forbidden];
     if (problems.length > 0) {
+      // The details list them all; one problem is said by the summary alone.
       return fail(problems[0]! + (problems.length > 1 ? ` (+${problems.length - 1} more)` : ''), {
-        details: problems,
+        details: problems.length > 1 ? problems : [],
       });
     }
     return pass(

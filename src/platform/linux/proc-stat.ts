@@ -1,4 +1,7 @@
-/** Pure parsers of /proc/<pid>/stat, /proc/<pid>/cmdline, /proc/<pid>/status and /proc/stat. */
+/**
+ * Pure parsers of /proc/<pid>/stat, /proc/<pid>/cmdline, /proc/<pid>/status, /proc/stat and
+ * /proc/uptime, and the start-time arithmetic.
+ */
 
 export interface ProcStat {
   pid: number;
@@ -60,14 +63,53 @@ export function parseStatusUid(text: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** Boot time in seconds since the epoch, from /proc/stat's `btime` line. */
+/** Boot time in whole seconds since the epoch (cut, not rounded), from /proc/stat's `btime` line. */
 export function parseBootTime(text: string): number | null {
   const match = /^btime\s+(\d+)/m.exec(text);
   return match ? Number(match[1]) : null;
 }
 
-/** Wall-clock start: boot time + ticks / CLK_TCK, as ISO 8601. */
-export function startTimeIso(bootTimeSeconds: number, startTicks: number): string {
-  const ms = bootTimeSeconds * 1000 + (startTicks * 1000) / CLOCK_TICKS_PER_SECOND;
-  return new Date(Math.round(ms)).toISOString();
+/** Seconds since boot, to the hundredth (cut), from /proc/uptime (`12345.67 23456.78`). */
+export function parseUptime(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)\s/.exec(text);
+  return match ? Number(match[1]) : null;
+}
+
+/** /proc/uptime read between two reads of the wall clock (Date.now: whole milliseconds). */
+export interface UptimeReading {
+  beforeMs: number;
+  uptimeSeconds: number;
+  afterMs: number;
+}
+
+/** How much /proc/uptime cuts off: it prints hundredths of a second. */
+const UPTIME_RESOLUTION_MS = 10;
+
+/**
+ * The LATEST moment the system can have booted, in ms since the epoch. `btime` only says the
+ * second (the boot lies in [btime, btime + 1 s)); each uptime reading narrows it: the boot is the
+ * wall clock at the reading minus the uptime, which lies in
+ * (beforeMs - uptime - 10 ms, afterMs + 1 ms - uptime]. Every bound holds however long a read
+ * took, so the tightest of them are kept; readings that disagree with btime (the clock was
+ * stepped in between) are not used.
+ */
+export function latestBootTimeMs(btimeSeconds: number, readings: readonly UptimeReading[]): number {
+  const second = { from: btimeSeconds * 1000, to: btimeSeconds * 1000 + 1000 };
+  let { from, to } = second;
+  for (const { beforeMs, uptimeSeconds, afterMs } of readings) {
+    from = Math.max(from, beforeMs - uptimeSeconds * 1000 - UPTIME_RESOLUTION_MS);
+    to = Math.min(to, afterMs + 1 - uptimeSeconds * 1000);
+  }
+  return from <= to ? to : second.to;
+}
+
+/**
+ * Wall-clock start as ISO 8601: the latest moment the process can have started, so a process is
+ * never shown starting before it did (before the run that started it). The kernel counts whole
+ * ticks since boot (the start lies in [ticks, ticks + 1)); with latestBootTimeMs the time shown is
+ * at most the boot's uncertainty (~20 ms with an uptime reading, 1 s without) plus a tick late.
+ */
+export function startTimeIso(latestBootMs: number, startTicks: number): string {
+  const ms = latestBootMs + ((startTicks + 1) * 1000) / CLOCK_TICKS_PER_SECOND;
+  return new Date(Math.ceil(ms)).toISOString();
 }

@@ -1,13 +1,8 @@
 /** Reads processes from /proc. A process that vanishes mid-read is simply absent (null). */
 import { readFileSync, readdirSync } from 'node:fs';
 import type { ProcessInfo } from '../types.js';
-import {
-  parseBootTime,
-  parseCmdline,
-  parseStat,
-  parseStatusUid,
-  startTimeIso,
-} from './proc-stat.js';
+import { latestBootMs } from './boot-time.js';
+import { parseCmdline, parseStat, parseStatusUid, startTimeIso } from './proc-stat.js';
 
 /** The errno codes that mean "not ours to read". */
 export const DENIED_CODES = new Set(['EACCES', 'EPERM']);
@@ -25,14 +20,6 @@ function readProcFile(path: string): string | null {
   }
 }
 
-let bootTimeSeconds: number | null | undefined;
-/** btime from /proc/stat; read once, it is fixed for the life of the boot. */
-function bootTime(): number | null {
-  if (bootTimeSeconds === undefined)
-    bootTimeSeconds = parseBootTime(readProcFile('/proc/stat') ?? '');
-  return bootTimeSeconds;
-}
-
 /** Every pid in /proc (processes, not threads). */
 export function listPids(): number[] {
   return readdirSync('/proc')
@@ -44,7 +31,7 @@ export function listPids(): number[] {
 export function readProcess(pid: number): ProcessInfo | null {
   const stat = parseStat(readProcFile(`/proc/${pid}/stat`) ?? '');
   if (stat === null) return null;
-  const boot = bootTime();
+  const boot = latestBootMs();
   const info: ProcessInfo = {
     pid,
     ppid: stat.ppid,
