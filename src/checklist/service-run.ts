@@ -22,7 +22,7 @@ export const MARKER_VARIABLE = 'SINGLE_LISTENER_CHECK_RUN';
  */
 export type MemberRule = 'tree' | 'marker' | 'timing';
 
-/** How far a start time read from /proc may be off (boot time has whole-second precision). */
+/** How late a start time read from the system may be (at most ~20 ms on Linux, a whole second where only btime or ps seconds are known). */
 const START_SLACK_MS = 1000;
 
 export interface RunEnvironment {
