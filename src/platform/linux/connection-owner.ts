@@ -1,0 +1,153 @@
+/**
+ * Which process accepted a connection, from /proc alone. The server's end of the connection is
+ * the ESTABLISHED row of /proc/net/tcp{,6} whose local end is the server's address:port and whose
+ * remote end is the client's (the client's own row is the reverse); its inode names the socket,
+ * and the process whose fd table links to `socket:[inode]` holds it.
+ *
+ * The window: the server's end has no inode (0) while it waits in the accept queue, and none once
+ * the server has closed it. So the caller asks after its connect completed and before it sends
+ * anything, and this polls until the server accepted or `waitMs` ran out.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { ConnectionOwner, TcpConnection } from '../types.js';
+import { decodeIPv4, decodeIPv6 } from './proc-net-tcp.js';
+import { findSocketHolders } from './socket-holders.js';
+
+/** Between two reads of the table while the connection waits to be accepted. */
+const POLL_MS = 1;
+const READ_BUFFER = Buffer.allocUnsafe(128 * 1024);
+
+/** `::ffff:127.0.0.1` and `127.0.0.1` are one peer; a zone (`%eth0`) is not in the table. */
+function sameAddress(a: string, b: string): boolean {
+  const plain = (address: string) => address.replace(/^::ffff:/i, '').replace(/%.*$/, '');
+  return plain(a) === plain(b);
+}
+
+const hexPort = (port: number) => port.toString(16).toUpperCase().padStart(4, '0');
+
+/**
+ * The rows of a server end: local port = the server's, remote port = the client's, state 01
+ * (ESTABLISHED); after the state come tx:rx, tr:when, retrnsmt, uid, timeout, then the inode.
+ */
+function serverEndPattern(connection: TcpConnection): RegExp {
+  const server = hexPort(connection.serverPort);
+  const client = hexPort(connection.clientPort);
+  return new RegExp(
+    `^\\s*\\d+: ([0-9A-F]{8}|[0-9A-F]{32}):${server} ([0-9A-F]{8}|[0-9A-F]{32}):${client} 01(?:\\s+\\S+){5}\\s+(\\d+)`,
+    'gim',
+  );
+}
+
+/**
+ * The server end's inode in one table ('0' while it waits to be accepted), or null when the table
+ * has no such row. Established rows are spread over the whole table in hash order, so the table
+ * is read up to the row (a read() returns whole rows: each chunk is searched on its own).
+ */
+function findInTable(path: string, connection: TcpConnection, pattern: RegExp): string | null {
+  const decode = path.endsWith('6') ? decodeIPv6 : decodeIPv4;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null; // no tcp6 table: no IPv6
+  }
+  try {
+    for (;;) {
+      const n = readSync(fd, READ_BUFFER, 0, READ_BUFFER.length, null);
+      if (n === 0) return null;
+      const chunk = READ_BUFFER.toString('latin1', 0, n);
+      pattern.lastIndex = 0;
+      for (let row = pattern.exec(chunk); row !== null; row = pattern.exec(chunk)) {
+        const local = decode(row[1]!);
+        const remote = decode(row[2]!);
+        if (
+          sameAddress(local, connection.serverAddress) &&
+          sameAddress(remote, connection.clientAddress)
+        )
+          return row[3]!;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** An IPv4 connection's server end is in tcp, or in tcp6 (v4-mapped) under a dual-stack listener. */
+function serverEndInode(connection: TcpConnection): string | null {
+  const ipv4 = /^(::ffff:)?\d+\.\d+\.\d+\.\d+$/i.test(connection.serverAddress);
+  const pattern = serverEndPattern(connection);
+  for (const table of ipv4 ? ['/proc/net/tcp', '/proc/net/tcp6'] : ['/proc/net/tcp6']) {
+    const inode = findInTable(table, connection, pattern);
+    if (inode !== null) return inode;
+  }
+  return null;
+}
+
+const pidList = (pids: readonly number[]) =>
+  pids.length === 1 ? `pid ${pids[0]}` : `pids ${pids.join(', ')}`;
+
+interface AcceptedBy {
+  pids: number[];
+  /** Holders of the port whose open files may not be read. */
+  deniedHolders: number[];
+  /** Other processes whose open files may not be read (only searched when no holder has it). */
+  deniedOthers: number;
+}
+
+/**
+ * Who holds the accepted socket: the port's holders first; every process when none of them has
+ * it (a server that started, or a worker that was handed the socket, since the holders were read).
+ */
+function acceptedBy(inode: string, holderPids: readonly number[]): AcceptedBy {
+  const wanted = new Set([inode]);
+  const fromHolders = findSocketHolders(wanted, holderPids);
+  const found = { pids: fromHolders.holders.get(inode) ?? [], deniedOthers: 0 };
+  if (found.pids.length === 0) {
+    const everyone = findSocketHolders(wanted);
+    found.pids = everyone.holders.get(inode) ?? [];
+    found.deniedOthers = everyone.deniedPids.filter((pid) => !holderPids.includes(pid)).length;
+  }
+  return { ...found, deniedHolders: fromHolders.deniedPids };
+}
+
+/** Why nobody could be named for an accepted connection. */
+function unattributedReason({ pids, deniedHolders, deniedOthers }: AcceptedBy): string {
+  if (pids.length > 1) return `the connection is held by ${pidList(pids)}`;
+  if (deniedHolders.length > 0) {
+    return `permission denied reading the open files of ${pidList(deniedHolders)}`;
+  }
+  if (deniedOthers > 0) {
+    return `no holder of the port has it, and permission denied reading the open files of ${deniedOthers} other processes`;
+  }
+  return 'no process holds the accepted connection any more';
+}
+
+export async function connectionOwner(
+  connection: TcpConnection,
+  holderPids: readonly number[],
+  waitMs: number,
+): Promise<ConnectionOwner> {
+  const deadline = performance.now() + waitMs;
+  let accepted: AcceptedBy | null = null;
+  let queued = false;
+  for (;;) {
+    const inode = serverEndInode(connection);
+    if (inode === '0') queued = true;
+    else if (inode !== null) {
+      accepted = acceptedBy(inode, holderPids);
+      if (accepted.pids.length === 1) return { pid: accepted.pids[0]! };
+      // Held by several for a moment (a forking server between fork() and the parent's close()):
+      // look again; nobody holding it, or it being unreadable, will not change.
+      if (accepted.pids.length === 0) return { unattributed: unattributedReason(accepted) };
+    }
+    if (performance.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  if (accepted) return { unattributed: unattributedReason(accepted) };
+  return {
+    unattributed: queued
+      ? `the server did not accept within ${waitMs} ms`
+      : "the server's end of the connection is not in this network namespace's /proc/net/tcp",
+  };
+}
