@@ -11,7 +11,7 @@ import { probeEndpoint } from '../../src/http/probe.js';
 import { httpRequest } from '../../src/http/request.js';
 import { darwinPlatform } from '../../src/platform/darwin/index.js';
 import { linuxPlatform } from '../../src/platform/linux/index.js';
-import type { ProcessInfo } from '../../src/platform/types.js';
+import type { ListenerSocket } from '../../src/platform/types.js';
 import { windowsPlatform } from '../../src/platform/windows/index.js';
 import { AS_NOBODY, connectionOwnerAsNobody, removeBuild } from '../fixtures/linux/as-nobody.js';
 import { cleanupProcesses, freePort, spawnPython, spawnTracked } from '../helpers/procs.js';
@@ -34,20 +34,19 @@ function endpoint(path: string): EndpointSpec {
   };
 }
 
-/** The holders of the port's listening sockets, as the port watch would know them. */
-async function holdersOf(port: number): Promise<ProcessInfo[]> {
-  const sockets = await linuxPlatform.listListeners(port);
-  return sockets.flatMap((s) => s.processes);
-}
+/** The port's listening sockets with their holders, as the port watch would know them. */
+const listenersOf = (port: number) => linuxPlatform.listListeners(port);
+const holderPids = (sockets: ListenerSocket[]) =>
+  sockets.flatMap((s) => s.processes.map((p) => p.pid));
 
 linux('Linux: the process that accepted each connection', () => {
   test('two reuse-port servers: every probe names one of them, and the one whose answer came back', async () => {
     const port = await freePort();
     const oldPid = await startReusePortServer(port, 200, 'old');
     const newPid = await startReusePortServer(port, 404, 'new');
-    const holders = await holdersOf(port);
-    expect(holders.map((p) => p.pid).sort()).toEqual([oldPid, newPid].sort());
-    const attribute = attributor(linuxPlatform, () => holders);
+    const listeners = await listenersOf(port);
+    expect(holderPids(listeners).sort()).toEqual([oldPid, newPid].sort());
+    const attribute = attributor(linuxPlatform, () => listeners);
 
     // The body says which server produced it; the pid named must be that server's.
     const named = new Set<number>();
@@ -82,12 +81,12 @@ linux('Linux: the process that accepted each connection', () => {
   ])('one %s server: every probe names its pid and command', async (_name, start, script) => {
     const backend = await start();
     const port = Number(new URL(backend.baseUrl).port);
-    const holders = await holdersOf(port);
+    const listeners = await listenersOf(port);
     const outcome = await probeEndpoint(
       backend.baseUrl,
       endpoint('/api/health'),
       5,
-      attributor(linuxPlatform, () => holders),
+      attributor(linuxPlatform, () => listeners),
     );
     expect(outcome.verdict).toBe('pass');
     for (const probe of outcome.probes) {
@@ -108,8 +107,9 @@ linux('Linux: the process that accepted each connection', () => {
       ],
       { readyText: 'READY' },
     );
-    const holders = await holdersOf(port);
-    const attribute = attributor(linuxPlatform, () => holders);
+    const listeners = await listenersOf(port);
+    expect(listeners.map((s) => s.family)).toEqual(['IPv6']);
+    const attribute = attributor(linuxPlatform, () => listeners);
     for (const host of ['127.0.0.1', '[::1]']) {
       const outcome = await probeEndpoint(`http://${host}:${port}`, endpoint('/'), 3, attribute);
       expect(outcome.probes.map((p) => p.answeredBy?.pid)).toEqual([
@@ -136,13 +136,13 @@ linux('Linux: the process that accepted each connection', () => {
       ],
       { readyText: 'Serving HTTP', cwd: '/tmp' },
     );
-    const holders = await holdersOf(port);
-    expect(holders.map((p) => p.uid)).toEqual([65534]);
+    const listeners = await listenersOf(port);
+    expect(listeners.flatMap((s) => s.processes.map((p) => p.uid))).toEqual([65534]);
     const outcome = await probeEndpoint(
       `http://127.0.0.1:${port}`,
       endpoint('/'),
       3,
-      attributor(linuxPlatform, () => holders),
+      attributor(linuxPlatform, () => listeners),
     );
     expect(outcome.probes.map((p) => p.answeredBy?.pid)).toEqual([
       server.pid,
@@ -161,7 +161,7 @@ s = socket.socket(); s.bind(("127.0.0.1", ${port})); s.listen(8)
 print("READY", flush=True)
 c, _ = s.accept(); time.sleep(30)`,
       );
-      expect(connectionOwnerAsNobody(port, [server.pid])).toEqual({
+      expect(connectionOwnerAsNobody(port, await listenersOf(port))).toEqual({
         unattributed: `permission denied reading the open files of pid ${server.pid}`,
       });
     },
@@ -175,13 +175,13 @@ s = socket.socket(); s.bind(("127.0.0.1", ${port})); s.listen(8)
 print("READY", flush=True)
 time.sleep(30)`,
     );
+    const listeners = await listenersOf(port);
+    expect(holderPids(listeners)).toEqual([server.pid]);
     let attribution: unknown;
     const res = await httpRequest(`http://127.0.0.1:${port}/`, {
       timeoutMs: 1500,
       onConnected: async (connection) => {
-        attribution = await attributor(linuxPlatform, () => [{ pid: server.pid } as ProcessInfo])(
-          connection,
-        );
+        attribution = await attributor(linuxPlatform, () => listeners)(connection);
       },
     });
     expect(attribution).toEqual({

@@ -5,7 +5,7 @@
  * why, and nobody is named: never a guess.
  */
 import type { ProbeResult } from '../checklist/types.js';
-import type { Platform, ProcessInfo, TcpConnection } from '../platform/types.js';
+import type { ListenerSocket, Platform, TcpConnection } from '../platform/types.js';
 
 export type Attribution = Pick<ProbeResult, 'answeredBy' | 'unattributed'>;
 export type Attributor = (connection: TcpConnection) => Promise<Attribution>;
@@ -19,26 +19,28 @@ const OS_NAMES: Record<Platform['name'], string> = {
   win32: 'Windows',
 };
 
-/** Attribution on `platform` among the port's current holders (`holders()` is read per probe). */
+/**
+ * Attribution on `platform` among the holders of the port's listening sockets (`listeners()`,
+ * read per probe: the port watch's newest inventory).
+ */
 export function attributor(
   platform: Platform,
-  holders: () => readonly ProcessInfo[],
+  listeners: () => readonly ListenerSocket[],
   waitMs = ATTRIBUTION_WAIT_MS,
 ): Attributor {
   return async (connection) => {
     if (!platform.connectionOwner) {
       return { answeredBy: null, unattributed: `not supported on ${OS_NAMES[platform.name]}` };
     }
-    const known = holders();
-    const pids = [...new Set(known.map((p) => p.pid))];
+    const known = listeners();
     const owner = await platform
-      .connectionOwner(connection, pids, waitMs)
+      .connectionOwner(connection, known, waitMs)
       .catch((error: unknown) => ({
         unattributed: `reading the connection failed: ${(error as Error).message}`,
       }));
     if ('unattributed' in owner) return { answeredBy: null, unattributed: owner.unattributed };
     const proc =
-      known.find((p) => p.pid === owner.pid) ??
+      known.flatMap((socket) => socket.processes).find((p) => p.pid === owner.pid) ??
       (await platform.getProcess(owner.pid).catch(() => null));
     return { answeredBy: { pid: owner.pid, command: proc?.command ?? '' } };
   };

@@ -129,14 +129,14 @@ export interface Platform {
   /** How often teardown re-checks liveness when each read starts a process (absent: 20 ms). */
   readonly livenessPollMs?: number;
   /**
-   * The process that accepted `connection`: the one among `holderPids` (the port's holders;
-   * others are searched only when none of them has it) whose open files hold the server's end.
-   * Waits up to `waitMs` for the server to accept. Absent where the OS does not show it
-   * (macOS, Windows): probes there are not attributed.
+   * The process that accepted `connection`: among the holders of `listeners` (the port's
+   * listening sockets as last read; every process is searched only when none of them has it), the
+   * one whose open files hold the server's end. Waits up to `waitMs` for the server to accept.
+   * Absent where the OS does not show it (macOS, Windows): probes there are not attributed.
    */
   connectionOwner?(
     connection: TcpConnection,
-    holderPids: readonly number[],
+    listeners: readonly ListenerSocket[],
     waitMs: number,
   ): Promise<ConnectionOwner>;
   /** Every process visible to us (for tree walks). */

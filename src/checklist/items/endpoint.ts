@@ -17,12 +17,11 @@ export function endpointItem(endpoint: EndpointSpec): ChecklistItem {
     async run(service) {
       const from = service.elapsedMs();
       // Each probe names the process that accepted it, among the holders the port watch knows.
-      const holders = () => service.watch.current.flatMap((socket) => socket.processes);
       const result = await probeEndpoint(
         service.baseUrl!,
         endpoint,
         service.config.probes,
-        attributor(service.env.platform, holders),
+        attributor(service.env.platform, () => service.watch.current),
       );
       const to = service.elapsedMs();
       const outcome = { probes: result.probes };

@@ -10,7 +10,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { ConnectionOwner, TcpConnection } from '../types.js';
+import type { ConnectionOwner, Family, ListenerSocket, TcpConnection } from '../types.js';
 import { decodeIPv4, decodeIPv6 } from './proc-net-tcp.js';
 import { findSocketHolders } from './socket-holders.js';
 
@@ -73,15 +73,37 @@ function findInTable(path: string, connection: TcpConnection, pattern: RegExp): 
   }
 }
 
-/** An IPv4 connection's server end is in tcp, or in tcp6 (v4-mapped) under a dual-stack listener. */
-function serverEndInode(connection: TcpConnection): string | null {
+const TABLE_OF = { IPv4: '/proc/net/tcp', IPv6: '/proc/net/tcp6' } as const;
+
+/**
+ * The tables that can hold the server's end, the likely one first: that of the known listeners'
+ * family (an IPv4 connection accepted by a dual-stack `::` listener is a v4-mapped row of tcp6).
+ * Each read of a table walks the kernel's established hash until a page is full, so even a small
+ * table costs a whole walk: the other table is read only when the first has no row at all (a
+ * listener of the other family that appeared since the listeners were read).
+ */
+function tablesFor(connection: TcpConnection, listeners: readonly ListenerSocket[]): string[] {
   const ipv4 = /^(::ffff:)?\d+\.\d+\.\d+\.\d+$/i.test(connection.serverAddress);
+  if (!ipv4) return [TABLE_OF.IPv6];
+  const known = new Set<Family>(listeners.map((socket) => socket.family));
+  const v6First = known.has('IPv6') && !known.has('IPv4');
+  return v6First ? [TABLE_OF.IPv6, TABLE_OF.IPv4] : [TABLE_OF.IPv4, TABLE_OF.IPv6];
+}
+
+/** Reads the server end's inode (null: no table has its row) each time it is called. */
+function serverEndFinder(
+  connection: TcpConnection,
+  listeners: readonly ListenerSocket[],
+): () => string | null {
+  const tables = tablesFor(connection, listeners);
   const pattern = serverEndPattern(connection);
-  for (const table of ipv4 ? ['/proc/net/tcp', '/proc/net/tcp6'] : ['/proc/net/tcp6']) {
-    const inode = findInTable(table, connection, pattern);
-    if (inode !== null) return inode;
-  }
-  return null;
+  return () => {
+    for (const table of tables) {
+      const inode = findInTable(table, connection, pattern);
+      if (inode !== null) return inode;
+    }
+    return null;
+  };
 }
 
 const pidList = (pids: readonly number[]) =>
@@ -125,14 +147,16 @@ function unattributedReason({ pids, deniedHolders, deniedOthers }: AcceptedBy): 
 
 export async function connectionOwner(
   connection: TcpConnection,
-  holderPids: readonly number[],
+  listeners: readonly ListenerSocket[],
   waitMs: number,
 ): Promise<ConnectionOwner> {
   const deadline = performance.now() + waitMs;
+  const serverEnd = serverEndFinder(connection, listeners);
+  const holderPids = [...new Set(listeners.flatMap((s) => s.processes.map((p) => p.pid)))];
   let accepted: AcceptedBy | null = null;
   let queued = false;
   for (;;) {
-    const inode = serverEndInode(connection);
+    const inode = serverEnd();
     if (inode === '0') queued = true;
     else if (inode !== null) {
       accepted = acceptedBy(inode, holderPids);
