@@ -118,17 +118,18 @@ interface AcceptedBy {
 }
 
 /**
- * Who holds the accepted socket: the port's holders first; every process when none of them has
- * it (a server that started, or a worker that was handed the socket, since the holders were read).
+ * Who holds the accepted socket: the port's holders, and with `everyone` every process when none
+ * of them has it (a server that started, or a worker that was handed the socket, since the
+ * holders were read).
  */
-function acceptedBy(inode: string, holderPids: readonly number[]): AcceptedBy {
+function acceptedBy(inode: string, holderPids: readonly number[], everyone: boolean): AcceptedBy {
   const wanted = new Set([inode]);
   const fromHolders = findSocketHolders(wanted, holderPids);
   const found = { pids: fromHolders.holders.get(inode) ?? [], deniedOthers: 0 };
-  if (found.pids.length === 0) {
-    const everyone = findSocketHolders(wanted);
-    found.pids = everyone.holders.get(inode) ?? [];
-    found.deniedOthers = everyone.deniedPids.filter((pid) => !holderPids.includes(pid)).length;
+  if (found.pids.length === 0 && everyone) {
+    const all = findSocketHolders(wanted);
+    found.pids = all.holders.get(inode) ?? [];
+    found.deniedOthers = all.deniedPids.filter((pid) => !holderPids.includes(pid)).length;
   }
   return { ...found, deniedHolders: fromHolders.deniedPids };
 }
@@ -154,21 +155,26 @@ export async function connectionOwner(
   const serverEnd = serverEndFinder(connection, listeners);
   const holderPids = [...new Set(listeners.flatMap((s) => s.processes.map((p) => p.pid)))];
   let accepted: AcceptedBy | null = null;
-  let queued = false;
+  let [queued, searchedEveryone, deniedOthers] = [false, false, 0];
   for (;;) {
     const inode = serverEnd();
     if (inode === '0') queued = true;
     else if (inode !== null) {
-      accepted = acceptedBy(inode, holderPids);
+      // Every process is searched once; after that the holders only (a scan of every fd table
+      // costs milliseconds).
+      accepted = acceptedBy(inode, holderPids, !searchedEveryone);
+      searchedEveryone = true;
+      deniedOthers = Math.max(deniedOthers, accepted.deniedOthers);
       if (accepted.pids.length === 1) return { pid: accepted.pids[0]! };
-      // Held by several for a moment (a forking server between fork() and the parent's close()):
-      // look again; nobody holding it, or it being unreadable, will not change.
-      if (accepted.pids.length === 0) return { unattributed: unattributedReason(accepted) };
+      // A holder we may not read stays unreadable. Otherwise look again: the socket gets its
+      // inode inside accept() just before its fd is installed, and a forking server holds it in
+      // parent and child between fork() and the parent's close().
+      if (accepted.pids.length === 0 && accepted.deniedHolders.length > 0) break;
     }
     if (performance.now() >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-  if (accepted) return { unattributed: unattributedReason(accepted) };
+  if (accepted) return { unattributed: unattributedReason({ ...accepted, deniedOthers }) };
   return {
     unattributed: queued
       ? `the server did not accept within ${waitMs} ms`
