@@ -5,7 +5,7 @@
  * too but never accepts.
  */
 import path from 'node:path';
-import type { ItemResult } from '../../src/checklist/types.js';
+import type { ItemResult, ProbeResult } from '../../src/checklist/types.js';
 import { freePort } from '../helpers/procs.js';
 import {
   APPS,
@@ -23,6 +23,19 @@ const linux = process.platform === 'linux' ? test : test.skip;
 
 /** `${APP} PORT STATUS NAME`: a SO_REUSEPORT server answering every GET with STATUS. */
 const APP = `${PY} ${path.join(APPS, 'http-reuseport-server.py')}`;
+
+/**
+ * Named, or — only allowed exception — not named because the server was not scheduled to accept
+ * within the product's 100 ms on this loaded machine. Never named wrong, never another reason.
+ */
+function wasAttributed(probe: ProbeResult): boolean {
+  if (probe.answeredBy) return true;
+  expect(probe).toMatchObject({
+    answeredBy: null,
+    unattributed: 'the server did not accept within 100 ms',
+  });
+  return false;
+}
 
 /** pid → command line of every holder seen on the port during the run. */
 function holderCommands(listeners: NonNullable<ItemResult['listeners']>): Map<number, string> {
@@ -46,15 +59,14 @@ linux(
     const endpoint = item(report, 'endpoint:GET /api/route');
     const commands = holderCommands(report!.services[0]!.listeners);
     expect(commands.size).toBe(2);
-    for (const probe of endpoint.probes!) {
+    const attributed = endpoint.probes!.filter(wasAttributed);
+    for (const probe of attributed) {
       const pid = probe.answeredBy!.pid;
       expect(probe.answeredBy!.command).toBe(commands.get(pid));
       expect(commands.get(pid)).toMatch(probe.status === 200 ? / 200 old$/ : / 404 new$/);
     }
     // 20 fresh connections all hashed to one socket: about 2e-6.
-    expect(new Set(endpoint.probes!.map((p) => p.answeredBy!.pid))).toEqual(
-      new Set(commands.keys()),
-    );
+    expect(new Set(attributed.map((p) => p.answeredBy!.pid))).toEqual(new Set(commands.keys()));
   },
 );
 
@@ -81,7 +93,8 @@ linux(
     // The serving child is the holder whose parent is the other holder (the reloader).
     const child = holders.find((p) => holders.some((q) => q.pid === p.ppid))!;
     expect(child).toBeDefined();
-    const probes = item(report, 'endpoint:GET /api/items').probes!;
-    expect(probes.map((p) => p.answeredBy?.pid)).toEqual(probes.map(() => child.pid));
+    const attributed = item(report, 'endpoint:GET /api/items').probes!.filter(wasAttributed);
+    expect(attributed.length).toBeGreaterThan(0);
+    for (const probe of attributed) expect(probe.answeredBy?.pid).toBe(child.pid);
   },
 );
