@@ -172,6 +172,40 @@ c, _ = s.accept(); time.sleep(30)`,
     },
   );
 
+  test('a server with TCP_DEFER_ACCEPT: not attributed, saying why at once, and the probe is answered', async () => {
+    const port = await freePort();
+    await spawnPython(
+      `import socket
+from http.server import HTTPServer, BaseHTTPRequestHandler
+class Deferred(HTTPServer):
+    def server_bind(self):
+        self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, 5)
+        super().server_bind()
+class Ok(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200); self.send_header("Content-Length", "2"); self.end_headers()
+        self.wfile.write(b"ok")
+server = Deferred(("127.0.0.1", ${port}), Ok)
+print("READY", flush=True)
+server.serve_forever()`,
+    );
+    const listeners = await listenersOf(port);
+    const outcome = await probeEndpoint(
+      `http://127.0.0.1:${port}`,
+      endpoint('/'),
+      2,
+      attributor(linuxPlatform, () => listeners, ACCEPT_WAIT_MS),
+    );
+    expect(outcome.verdict).toBe('pass');
+    for (const probe of outcome.probes) {
+      expect(probe).toMatchObject({
+        answeredBy: null,
+        unattributed:
+          'the server completes the connection only once the request arrives (TCP_DEFER_ACCEPT)',
+      });
+    }
+  });
+
   test('a server that never accepts: not attributed, the wait says so, and the probe goes on', async () => {
     const port = await freePort();
     const server = await spawnPython(

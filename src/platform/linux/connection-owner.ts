@@ -16,6 +16,8 @@ import { findSocketHolders } from './socket-holders.js';
 
 /** Between two reads of the table while the connection waits to be accepted. */
 const POLL_MS = 1;
+/** A server end still in SYN_RECV this long after the client connected waits for data. */
+const DEFER_ACCEPT_AFTER_MS = 10;
 const READ_BUFFER = Buffer.allocUnsafe(128 * 1024);
 
 /** `::ffff:127.0.0.1` and `127.0.0.1` are one peer; a zone (`%eth0`) is not in the table. */
@@ -28,23 +30,30 @@ const hexPort = (port: number) => port.toString(16).toUpperCase().padStart(4, '0
 
 /**
  * The rows of a server end: local port = the server's, remote port = the client's, state 01
- * (ESTABLISHED); after the state come tx:rx, tr:when, retrnsmt, uid, timeout, then the inode.
+ * (ESTABLISHED) or 03 (SYN_RECV: the client's last handshake ACK not yet taken, which a listener
+ * with TCP_DEFER_ACCEPT does until the request arrives); after the state come tx:rx, tr:when,
+ * retrnsmt, uid, timeout, then the inode.
  */
 function serverEndPattern(connection: TcpConnection): RegExp {
   const server = hexPort(connection.serverPort);
   const client = hexPort(connection.clientPort);
   return new RegExp(
-    `^\\s*\\d+: ([0-9A-F]{8}|[0-9A-F]{32}):${server} ([0-9A-F]{8}|[0-9A-F]{32}):${client} 01(?:\\s+\\S+){5}\\s+(\\d+)`,
+    `^\\s*\\d+: ([0-9A-F]{8}|[0-9A-F]{32}):${server} ([0-9A-F]{8}|[0-9A-F]{32}):${client} (01|03)(?:\\s+\\S+){5}\\s+(\\d+)`,
     'gim',
   );
 }
 
+/** The server's end as its row shows it; inode '0' while it waits to be accepted. */
+interface ServerEnd {
+  state: 'ESTABLISHED' | 'SYN_RECV';
+  inode: string;
+}
+
 /**
- * The server end's inode in one table ('0' while it waits to be accepted), or null when the table
- * has no such row. Established rows are spread over the whole table in hash order, so the table
+ * The server's end in one table, or null when the table has no such row. Established rows are spread over the whole table in hash order, so the table
  * is read up to the row (a read() returns whole rows: each chunk is searched on its own).
  */
-function findInTable(path: string, connection: TcpConnection, pattern: RegExp): string | null {
+function findInTable(path: string, connection: TcpConnection, pattern: RegExp): ServerEnd | null {
   const decode = path.endsWith('6') ? decodeIPv6 : decodeIPv4;
   let fd: number;
   try {
@@ -65,7 +74,7 @@ function findInTable(path: string, connection: TcpConnection, pattern: RegExp): 
           sameAddress(local, connection.serverAddress) &&
           sameAddress(remote, connection.clientAddress)
         )
-          return row[3]!;
+          return { state: row[3] === '01' ? 'ESTABLISHED' : 'SYN_RECV', inode: row[4]! };
       }
     }
   } finally {
@@ -90,17 +99,17 @@ function tablesFor(connection: TcpConnection, listeners: readonly ListenerSocket
   return v6First ? [TABLE_OF.IPv6, TABLE_OF.IPv4] : [TABLE_OF.IPv4, TABLE_OF.IPv6];
 }
 
-/** Reads the server end's inode (null: no table has its row) each time it is called. */
+/** Reads the server's end (null: no table has its row) each time it is called. */
 function serverEndFinder(
   connection: TcpConnection,
   listeners: readonly ListenerSocket[],
-): () => string | null {
+): () => ServerEnd | null {
   const tables = tablesFor(connection, listeners);
   const pattern = serverEndPattern(connection);
   return () => {
     for (const table of tables) {
-      const inode = findInTable(table, connection, pattern);
-      if (inode !== null) return inode;
+      const end = findInTable(table, connection, pattern);
+      if (end !== null) return end;
     }
     return null;
   };
@@ -156,9 +165,21 @@ export async function connectionOwner(
   const holderPids = [...new Set(listeners.flatMap((s) => s.processes.map((p) => p.pid)))];
   let accepted: AcceptedBy | null = null;
   let [queued, searchedEveryone, deniedOthers] = [false, false, 0];
+  let handshakeSince: number | null = null;
   for (;;) {
-    const inode = serverEnd();
-    if (inode === '0') queued = true;
+    const end = serverEnd();
+    const inode = end?.inode ?? null;
+    if (end?.state === 'SYN_RECV') {
+      // On loopback the last ACK is taken within a millisecond; a handshake still open after
+      // that is a listener with TCP_DEFER_ACCEPT, which completes it when the request arrives.
+      handshakeSince ??= performance.now();
+      if (performance.now() - handshakeSince >= DEFER_ACCEPT_AFTER_MS) {
+        return {
+          unattributed:
+            'the server completes the connection only once the request arrives (TCP_DEFER_ACCEPT)',
+        };
+      }
+    } else if (inode === '0') queued = true;
     else if (inode !== null) {
       // Every process is searched once; after that the holders only (a scan of every fd table
       // costs milliseconds).
