@@ -1,7 +1,8 @@
 """A server that shares its port with SO_REUSEPORT, answering every GET with one status.
 
-Usage: python3 http-reuseport-server.py PORT STATUS. Two of these on one port with different
-statuses are the "two servers on one port" signature: the kernel spreads connections.
+Usage: python3 http-reuseport-server.py PORT STATUS [NAME]. Two of these on one port with
+different statuses are the "two servers on one port" signature: the kernel spreads connections.
+With NAME, the body also says which server answered: {"status": 200, "server": "old"}.
 Prints READY once bound and listening.
 
 For the whole-run watch tests, from the environment:
@@ -17,6 +18,7 @@ import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 PORT, STATUS = int(sys.argv[1]), int(sys.argv[2])
+NAME = sys.argv[3] if len(sys.argv) > 3 else None
 COUNT = {"requests": 0}
 
 
@@ -29,7 +31,8 @@ class Handler(BaseHTTPRequestHandler):
         COUNT["requests"] += 1
         flaky = os.environ.get("FLAKY") == "1" and COUNT["requests"] % 2 == 0
         status = 500 if flaky else STATUS
-        body = json.dumps({"status": status}).encode()
+        answer = {"status": status} if NAME is None else {"status": status, "server": NAME}
+        body = json.dumps(answer).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

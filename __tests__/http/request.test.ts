@@ -1,5 +1,6 @@
 import { formatDuration, httpRequest, type HttpResponse } from '../../src/http/request.js';
-import { freePort, until } from '../helpers/procs.js';
+import type { TcpConnection } from '../../src/platform/types.js';
+import { freePort, sleep, until } from '../helpers/procs.js';
 import { serve, serveSelfSignedTls, type InProcessServer } from './servers.js';
 
 let server: InProcessServer | undefined;
@@ -152,6 +153,50 @@ test('https keeps certificate verification: a self-signed certificate is rejecte
     );
     expect(res.error).toContain('NODE_EXTRA_CA_CERTS');
   }
+});
+
+test('onConnected runs once connected and before anything is sent, with both ends of the connection', async () => {
+  const received: string[] = [];
+  server = await serve((req, res) => res.end('ok'));
+  server.sockets.length = 0;
+  let seen:
+    { connection: TcpConnection; bytesBeforeSend: number; peer: [string?, number?] } | undefined;
+  const res = await httpRequest(`${server.url}/hooked`, {
+    onConnected: async (connection) => {
+      await until(() => server!.sockets.length === 1);
+      const accepted = server!.sockets[0]!;
+      accepted.on('data', (d: Buffer) => received.push(d.toString('latin1')));
+      await sleep(50); // a request sent early would have arrived by now
+      const peer: [string?, number?] = [accepted.remoteAddress, accepted.remotePort];
+      seen = { connection, bytesBeforeSend: accepted.bytesRead, peer };
+    },
+  });
+  expect(answered(res).body).toBe('ok');
+  expect(seen?.bytesBeforeSend).toBe(0);
+  expect(seen?.connection).toEqual({
+    serverAddress: '127.0.0.1',
+    serverPort: server.port,
+    clientAddress: seen?.peer[0],
+    clientPort: seen?.peer[1],
+  });
+  expect(received.join('')).toMatch(/^GET \/hooked HTTP\/1\.1\r\n/);
+});
+
+test('onConnected runs at the TCP connect of an https request too, and a throwing hook does not stop the request', async () => {
+  server = await serveSelfSignedTls((req, res) => res.end('secret'));
+  const ports: number[] = [];
+  const res = await httpRequest(`${server.url}/`, {
+    onConnected: async (connection) => {
+      ports.push(connection.serverPort);
+      throw new Error('hook failed');
+    },
+  });
+  expect(ports).toEqual([server.port]);
+  // The request went on to the TLS handshake, which rejects the self-signed certificate.
+  expect(res).toMatchObject({
+    ok: false,
+    error: expect.stringMatching(/^TLS certificate rejected/),
+  });
 });
 
 test('durations read as people write them', () => {

@@ -14,34 +14,41 @@ const app = (name: string) => fileURLToPath(new URL(`../apps/${name}`, import.me
 export interface Backend {
   name: string;
   baseUrl: string;
+  /** The server process (spawned directly, not through a shell). */
+  pid: number;
 }
 
 /** Werkzeug's dev server; it prints "Running on" to stderr once bound. */
 export async function startFlaskApp(): Promise<Backend> {
   const port = await freePort();
-  await spawnTracked(PYTHON, ['-u', app('http-flask-app.py'), String(port)], {
+  const { pid } = await spawnTracked(PYTHON, ['-u', app('http-flask-app.py'), String(port)], {
     readyText: 'Running on',
   });
-  return { name: 'flask', baseUrl: `http://127.0.0.1:${port}` };
+  return { name: 'flask', baseUrl: `http://127.0.0.1:${port}`, pid };
 }
 
 export async function startNodeApp(): Promise<Backend> {
   const port = await freePort();
-  await spawnTracked(process.execPath, [app('http-node-app.mjs'), String(port)], {
+  const { pid } = await spawnTracked(process.execPath, [app('http-node-app.mjs'), String(port)], {
     readyText: 'READY',
   });
-  return { name: 'node', baseUrl: `http://127.0.0.1:${port}` };
+  return { name: 'node', baseUrl: `http://127.0.0.1:${port}`, pid };
 }
 
-/** One SO_REUSEPORT server on 127.0.0.1:port answering every GET with `status`. */
-export async function startReusePortServer(port: number, status: number): Promise<void> {
-  await spawnTracked(
-    PYTHON,
-    ['-u', app('http-reuseport-server.py'), String(port), String(status)],
-    {
-      readyText: 'READY',
-    },
-  );
+/**
+ * One SO_REUSEPORT server on 127.0.0.1:port answering every GET with `status` (and, with `name`,
+ * `"server": name` in its body); resolves with its pid.
+ */
+export async function startReusePortServer(
+  port: number,
+  status: number,
+  name?: string,
+): Promise<number> {
+  const args = ['-u', app('http-reuseport-server.py'), String(port), String(status)];
+  const { pid } = await spawnTracked(PYTHON, name === undefined ? args : [...args, name], {
+    readyText: 'READY',
+  });
+  return pid;
 }
 
 export interface InProcessServer {

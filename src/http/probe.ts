@@ -14,6 +14,7 @@
  */
 import type { EndpointSpec } from '../config/types.js';
 import type { ProbeResult } from '../checklist/types.js';
+import type { Attribution, Attributor } from './attribution.js';
 import { findFailures } from './expect.js';
 import { DEFAULT_MAX_BODY_BYTES, httpRequest } from './request.js';
 
@@ -36,8 +37,25 @@ function endpointUrl(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`;
 }
 
-async function probeOnce(url: string, ep: EndpointSpec, n: number): Promise<Probe> {
-  const res = await httpRequest(url, { method: ep.method, headers: ep.headers, body: ep.body });
+async function probeOnce(
+  url: string,
+  ep: EndpointSpec,
+  n: number,
+  attribute?: Attributor,
+): Promise<Probe> {
+  // Left undefined when no connection was made: the probe then carries no attribution fields.
+  let attribution: Attribution | undefined;
+  const onConnected =
+    attribute &&
+    (async (connection: Parameters<Attributor>[0]) => {
+      attribution = await attribute(connection);
+    });
+  const res = await httpRequest(url, {
+    method: ep.method,
+    headers: ep.headers,
+    body: ep.body,
+    onConnected,
+  });
   if (!res.ok) {
     const result = {
       n,
@@ -45,6 +63,7 @@ async function probeOnce(url: string, ep: EndpointSpec, n: number): Promise<Prob
       status: null,
       durationMs: res.durationMs,
       failures: [res.error],
+      ...attribution,
     };
     return { result, signature: `error: ${res.error}`, failedKeys: res.error };
   }
@@ -66,6 +85,7 @@ async function probeOnce(url: string, ep: EndpointSpec, n: number): Promise<Prob
       status: res.status,
       durationMs: res.durationMs,
       failures: messages,
+      ...attribution,
     },
     signature: `${res.status} ${failedKeys}`,
     failedKeys,
@@ -114,14 +134,20 @@ function summarize(probes: Probe[]): Pick<EndpointOutcome, 'verdict' | 'summary'
   };
 }
 
-/** `probes` sequential requests, each on a fresh connection; never throws. */
+/**
+ * `probes` sequential requests, each on a fresh connection; never throws. With `attribute`, each
+ * probe names the process that accepted its connection (or says why not) before it is sent.
+ */
 export async function probeEndpoint(
   baseUrl: string,
   ep: EndpointSpec,
   probes: number,
+  attribute?: Attributor,
 ): Promise<EndpointOutcome> {
   const url = endpointUrl(baseUrl, ep.path);
   const done: Probe[] = [];
-  for (let n = 1; n <= Math.max(1, probes); n++) done.push(await probeOnce(url, ep, n));
+  for (let n = 1; n <= Math.max(1, probes); n++) {
+    done.push(await probeOnce(url, ep, n, attribute));
+  }
   return { probes: done.map((p) => p.result), ...summarize(done) };
 }

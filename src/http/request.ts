@@ -9,6 +9,8 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type net from 'node:net';
+import type { TcpConnection } from '../platform/types.js';
 import { VERSION } from '../version.js';
 
 export interface HttpRequestOptions {
@@ -19,6 +21,11 @@ export interface HttpRequestOptions {
   timeoutMs?: number;
   /** Reading stops here and the socket is destroyed; the response is marked `truncated`. */
   maxBodyBytes?: number;
+  /**
+   * Runs once the TCP connection is up and before the request is sent (attribution looks the
+   * server's end up then); the request waits for it. Its time is not counted in `durationMs`.
+   */
+  onConnected?: (connection: TcpConnection) => Promise<void>;
 }
 
 export interface HttpResponse {
@@ -54,7 +61,8 @@ export function httpRequest(
   opts: HttpRequestOptions = {},
 ): Promise<HttpResponse | HttpFailure> {
   const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
+  let hookMs = 0;
+  const elapsed = () => Math.round(performance.now() - started - hookMs);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
@@ -141,9 +149,44 @@ export function httpRequest(
         fail(`${describeNetError(err, where)} while reading the body (status ${status})`),
       );
     });
-    if (opts.body !== undefined) req.write(opts.body);
-    req.end();
+    const send = () => {
+      if (settled) return;
+      if (opts.body !== undefined) req.write(opts.body);
+      req.end();
+    };
+    const { onConnected } = opts;
+    if (!onConnected) send();
+    else {
+      req.once('socket', (socket) => {
+        const connected = () => {
+          const connection = connectionOf(socket);
+          if (!connection) return send();
+          const hookStarted = performance.now();
+          void onConnected(connection)
+            .catch(() => undefined)
+            .then(() => {
+              hookMs = performance.now() - hookStarted;
+              send();
+            });
+        };
+        // A TLS socket also emits 'connect' at the TCP connect, before its handshake.
+        if (socket.connecting) socket.once('connect', connected);
+        else connected();
+      });
+    }
   });
+}
+
+/** Both ends of a connected socket (null once it is gone). */
+function connectionOf(socket: net.Socket): TcpConnection | null {
+  const { remoteAddress, remotePort, localAddress, localPort } = socket;
+  if (!remoteAddress || !remotePort || !localAddress || !localPort) return null;
+  return {
+    serverAddress: remoteAddress,
+    serverPort: remotePort,
+    clientAddress: localAddress,
+    clientPort: localPort,
+  };
 }
 
 function flattenHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {

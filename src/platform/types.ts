@@ -85,6 +85,22 @@ export function skippedText(row: string): string {
  */
 export type MarkerState = 'marked' | 'unmarked' | 'unreadable';
 
+/** One TCP connection the run opened, as its client end sees it. */
+export interface TcpConnection {
+  /** The server's address and port: where the client connected to. */
+  serverAddress: string;
+  serverPort: number;
+  /** The client's own (ephemeral) address and port. */
+  clientAddress: string;
+  clientPort: number;
+}
+
+/**
+ * Which process holds the server's end of a connection (`pid`), or why that could not be read
+ * (`unattributed`, a short phrase: "the server did not accept within 100 ms"). Never a guess.
+ */
+export type ConnectionOwner = { pid: number } | { unattributed: string };
+
 /** One platform's view of listening sockets and processes. */
 export interface Platform {
   readonly name: 'linux' | 'darwin' | 'win32';
@@ -112,6 +128,17 @@ export interface Platform {
   getProcesses?(pids: readonly number[]): Promise<ProcessInfo[]>;
   /** How often teardown re-checks liveness when each read starts a process (absent: 20 ms). */
   readonly livenessPollMs?: number;
+  /**
+   * The process that accepted `connection`: among the holders of `listeners` (the port's
+   * listening sockets as last read; every process is searched only when none of them has it), the
+   * one whose open files hold the server's end. Waits up to `waitMs` for the server to accept.
+   * Absent where the OS does not show it (macOS, Windows): probes there are not attributed.
+   */
+  connectionOwner?(
+    connection: TcpConnection,
+    listeners: readonly ListenerSocket[],
+    waitMs: number,
+  ): Promise<ConnectionOwner>;
   /** Every process visible to us (for tree walks). */
   listProcesses(): Promise<ProcessInfo[]>;
 }

@@ -5,6 +5,7 @@
  * docs/configuration.md, "Endpoints").
  */
 import type { EndpointSpec } from '../../config/types.js';
+import { attributor } from '../../http/attribution.js';
 import { probeEndpoint } from '../../http/probe.js';
 import { fail, logTail, pass, type ChecklistItem } from '../item.js';
 import { describeListenerGroups } from '../listener-lines.js';
@@ -15,7 +16,13 @@ export function endpointItem(endpoint: EndpointSpec): ChecklistItem {
     title: endpoint.name,
     async run(service) {
       const from = service.elapsedMs();
-      const result = await probeEndpoint(service.baseUrl!, endpoint, service.config.probes);
+      // Each probe names the process that accepted it, among the holders the port watch knows.
+      const result = await probeEndpoint(
+        service.baseUrl!,
+        endpoint,
+        service.config.probes,
+        attributor(service.env.platform, () => service.watch.current),
+      );
       const to = service.elapsedMs();
       const outcome = { probes: result.probes };
       if (result.verdict === 'pass') return pass(result.summary, outcome);

@@ -1,5 +1,6 @@
 /** The Linux platform: /proc only, no external command (README, "Platforms"). */
 import type { Platform } from '../types.js';
+import { connectionOwner } from './connection-owner.js';
 import { findMarkedPids, markerState } from './environ.js';
 import { readListenRows } from './listen-table.js';
 import { listeningSocketsOf, listListeners } from './listeners.js';
@@ -16,4 +17,5 @@ export const linuxPlatform: Platform = {
   findMarked: async (marker) => findMarkedPids(marker).flatMap((pid) => readProcess(pid) ?? []),
   getProcess: async (pid) => readProcess(pid),
   listProcesses: async () => listPids().flatMap((pid) => readProcess(pid) ?? []),
+  connectionOwner,
 };
