@@ -5,6 +5,7 @@
  * inventories a watch took. Shared by __tests__ and bench/ (bundled by bench/cross-platform-entry.ts).
  */
 import type { Server } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandResult, RunCommand } from '../../src/platform/run-command.js';
 
@@ -21,6 +22,8 @@ export interface FakeTools {
   readonly inventories: number;
   /** Every process the runner was asked to start. */
   readonly spawned: number;
+  /** performance.now() as each inventory started. */
+  readonly inventoryStarts: readonly number[];
 }
 
 const ok = (stdout: string): CommandResult => ({ stdout, stderr: '', code: 0 });
@@ -58,7 +61,7 @@ export function fakeMacTools(
   listeners: Listeners,
   delays: Pick<ToolDelays, 'lsofMs' | 'netstatMs' | 'psMs'>,
 ): FakeTools {
-  const counts = { inventories: 0, spawned: 0 };
+  const counts = { inventories: 0, spawned: 0, inventoryStarts: [] as number[] };
   const uid = process.getuid?.() ?? 501;
   const lsof = (l: DescribedListener, i: number) => [
     `p${l.pid}`,
@@ -76,6 +79,7 @@ export function fakeMacTools(
     counts.spawned += 1;
     if (file === 'lsof') {
       counts.inventories += 1;
+      counts.inventoryStarts.push(performance.now());
       await sleep(delays.lsofMs);
       const rows = listeners().flatMap(lsof);
       return rows.length === 0 ? { stdout: '', stderr: '', code: 1 } : ok([...rows, ''].join('\n'));
@@ -105,7 +109,7 @@ export function fakeWindowsTools(
   listeners: Listeners,
   delays: Pick<ToolDelays, 'powershellMs'>,
 ): FakeTools {
-  const counts = { inventories: 0, spawned: 0 };
+  const counts = { inventories: 0, spawned: 0, inventoryStarts: [] as number[] };
   const processOf = (pid: number) => ({
     ProcessId: pid,
     ParentProcessId: process.ppid,
@@ -120,7 +124,10 @@ export function fakeWindowsTools(
     }
     const script = Buffer.from(args.at(-1) ?? '', 'base64').toString('utf16le');
     const inventory = script.includes('Get-NetTCPConnection');
-    if (inventory) counts.inventories += 1;
+    if (inventory) {
+      counts.inventories += 1;
+      counts.inventoryStarts.push(performance.now());
+    }
     await sleep(delays.powershellMs);
     const pids = [...script.matchAll(/ProcessId=(\d+)/g)].map((m) => Number(m[1]));
     if (!inventory) return ok(JSON.stringify(pids.map(processOf)));
@@ -135,7 +142,10 @@ export function fakeWindowsTools(
   return withCounts(run, counts);
 }
 
-function withCounts(run: RunCommand, counts: { inventories: number; spawned: number }): FakeTools {
+function withCounts(
+  run: RunCommand,
+  counts: { inventories: number; spawned: number; inventoryStarts: number[] },
+): FakeTools {
   return {
     run,
     get inventories() {
@@ -144,5 +154,6 @@ function withCounts(run: RunCommand, counts: { inventories: number; spawned: num
     get spawned() {
       return counts.spawned;
     },
+    inventoryStarts: counts.inventoryStarts,
   };
 }

@@ -74,7 +74,7 @@ describe.each(PLATFORMS)('%s', (_name, machine) => {
     const port = await freePort();
     const { platform, tools } = machine(listenersOf(server));
     const w = startWatch(platform, port);
-    await sleep(1000); // ~40 polls at 25 ms
+    await sleep(1000); // ~25 polls at 40 ms
     await until(() => w.history.length === 1);
     expect(tools.inventories).toBe(1);
     expect(w.current).toEqual([]);
