@@ -90,7 +90,7 @@ describe('the watch read (socketIds)', () => {
     await signal.track(port, inventory([socketOn(port)]));
     clock.ms += 25;
     await expect(signal.socketIds(port)).resolves.toEqual(['sock-1']);
-    // An address that accepts is connected to at most every 250 ms: the backend sees each.
+    // An address that accepts is connected to at most every 500 ms: the backend sees each.
     const seen = accepted.count;
     for (let poll = 0; poll < 5; poll++) {
       clock.ms += 25;
@@ -107,7 +107,7 @@ describe('the watch read (socketIds)', () => {
     await signal.track(port, inventory([socketOn(port)]));
     await new Promise((done) => server.close(done));
     servers.splice(0);
-    clock.ms += 300;
+    clock.ms += 500; // an address that accepts is connected to every 500 ms
     await expect(signal.socketIds(port)).resolves.toEqual(['sock-1', DUE]);
   });
 

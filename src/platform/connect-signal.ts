@@ -42,7 +42,7 @@ const DEFAULT_CADENCE: SignalCadence = {
   listeningInventoryMs: 2_000,
   idleInventoryMs: 10_000,
   retryMs: 500,
-  slowProbeMs: 250,
+  slowProbeMs: 500,
   connectTimeoutMs: 200,
   now: () => performance.now(),
   hostAddresses: interfaceAddresses,
