@@ -18,7 +18,7 @@ import {
   type DescribedListener,
   type FakeTools,
 } from '../helpers/fake-os-tools.js';
-import { freePort, sleep, until } from '../helpers/procs.js';
+import { sleep, until } from '../helpers/procs.js';
 
 interface Machine {
   platform: Platform;
@@ -66,12 +66,28 @@ function startWatch(platform: Platform, port: number): PortWatch {
   return watch;
 }
 
+/**
+ * A free port below the kernel's ephemeral range (32768 and up on Linux): the tests listen on it
+ * a moment after picking it, and outgoing connections on a busy host never take it meanwhile.
+ */
+async function quietPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const probe = net.createServer();
+    const free = await new Promise<boolean>((done) => {
+      probe.once('error', () => done(false));
+      probe.listen(port, () => probe.close(() => done(true)));
+    });
+    if (free) return port;
+  }
+}
+
 const listen = (port: number) =>
   new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
 
 describe.each(PLATFORMS)('%s', (_name, machine) => {
   test('nothing listens: a second of polls takes the one inventory the watch starts with', async () => {
-    const port = await freePort();
+    const port = await quietPort();
     const { platform, tools } = machine(listenersOf(server));
     const w = startWatch(platform, port);
     await sleep(1000); // ~25 polls at 40 ms
@@ -81,7 +97,7 @@ describe.each(PLATFORMS)('%s', (_name, machine) => {
   });
 
   test('a listener appears: the watch finds it with its holder, in at most 3 inventories', async () => {
-    const port = await freePort();
+    const port = await quietPort();
     const { platform, tools } = machine(listenersOf(server));
     const w = startWatch(platform, port);
     await until(() => w.history.length === 1);
@@ -98,7 +114,7 @@ describe.each(PLATFORMS)('%s', (_name, machine) => {
   });
 
   test('the listener closing is seen without waiting for the cadence', async () => {
-    const port = await freePort();
+    const port = await quietPort();
     await listen(port);
     const { platform } = machine(listenersOf(server), { listeningInventoryMs: 60_000 });
     const w = startWatch(platform, port);
@@ -110,7 +126,7 @@ describe.each(PLATFORMS)('%s', (_name, machine) => {
   });
 
   test('a second listener on the same address, which a connect cannot tell apart, is found by the cadence inventory', async () => {
-    const port = await freePort();
+    const port = await quietPort();
     await listen(port);
     const hidden: DescribedListener[] = [];
     const listeners = () => [...listenersOf(server)(), ...hidden];
