@@ -2,7 +2,8 @@
 // figures printed (never a failing exit on timing). `npm run bench -- --write` also regenerates the
 // figures in docs/benchmarks.md (between its markers; the prose around them is kept). Options:
 // --runs N (default 10), --only id,id (readiness, fail-fast, scan, listeners-command, run-overhead,
-// many-endpoints, cold-start, probe-attribution), --cli FILE (measure another build of the CLI, e.g. a prototype; not
+// many-endpoints, cold-start, probe-attribution, cross-platform-readiness), --cli FILE (measure another build of the CLI,
+// e.g. a prototype; not
 // with --write), --write.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { installCleanup, killAll } from './lib/procs.mjs';
 import { renderScaling, renderSection, renderSummary, renderText } from './lib/render.mjs';
 import { removeScratch } from './lib/tools.mjs';
 import { coldStart, listenersCommand } from './suites/commands.mjs';
+import { crossPlatformReadiness } from './suites/cross-platform-readiness.mjs';
 import { failFast } from './suites/fail-fast.mjs';
 import { probeAttribution } from './suites/probe-attribution.mjs';
 import { readiness } from './suites/readiness.mjs';
@@ -59,6 +61,7 @@ const IDS = [
   'many-endpoints',
   'cold-start',
   'probe-attribution',
+  'cross-platform-readiness',
 ];
 const only = values.only ? new Set(values.only.split(',')) : null;
 const unknown = [...(only ?? [])].filter((id) => !IDS.includes(id));
@@ -164,6 +167,7 @@ async function main() {
     ['many-endpoints', () => manyEndpoints({ cli, runs })],
     ['cold-start', () => coldStart({ cli, rounds, sizes })],
     ['probe-attribution', () => probeAttribution({ rounds })],
+    ['cross-platform-readiness', () => crossPlatformReadiness({ runs })],
   ];
   try {
     for (const [id, fn] of benchmarks) {

@@ -14,7 +14,7 @@ import {
   type RunCommand,
   type RunOptions,
 } from '../../src/platform/run-command.js';
-import { skippedRowsOf } from '../../src/platform/types.js';
+import { skippedRowsOf, type Platform } from '../../src/platform/types.js';
 import {
   cleanupProcesses,
   freePort,
@@ -65,6 +65,13 @@ function recordedTools(recorded: Recorded) {
     throw missing(file);
   };
   return { platform: createDarwinPlatform(run, { uid: recorded.uid ?? 0 }), calls };
+}
+
+/** The ids the watch's cheap read gives once it has taken an inventory of the port. */
+async function watchedIds(platform: Platform, port: number): Promise<string[]> {
+  await platform.listSocketIds(port); // the watch starts: an inventory is due
+  await platform.listListeners(port);
+  return platform.listSocketIds(port);
 }
 
 const lsofPrinted = (name: string): CommandResult => ({
@@ -249,7 +256,7 @@ describe('not root: lsof cross-checked with netstat -anv -p tcp', () => {
     expect(calls.find((c) => c.file === 'netstat')?.args).toEqual(['-anv', '-p', 'tcp']);
     // lsof read again after netstat, in case the socket was bound between the two reads.
     expect(calls.map((c) => c.file)).toEqual(['lsof', 'netstat', 'lsof', 'ps', 'ps']);
-    await expect(platform.listSocketIds(62981)).resolves.toEqual(['netstat:tcp46/::/62981/34548']);
+    await expect(watchedIds(platform, 62981)).resolves.toEqual(['netstat:tcp46/::/62981/34548']);
   });
 
   test('our own listener next to a hidden one: two listeners, only the hidden one owner unknown (macOS 26 process:pid)', async () => {
@@ -269,7 +276,7 @@ describe('not root: lsof cross-checked with netstat -anv -p tcp', () => {
     expect(sockets[1]?.ownerUnknown).toMatch(
       /^netstat lists this listener but lsof could not attribute it: .*partial; netstat names pid 22712 \(Autodesk Fusion\)/,
     );
-    await expect(platform.listSocketIds(8000)).resolves.toEqual([
+    await expect(watchedIds(platform, 8000)).resolves.toEqual([
       '0x51aa03e2c9e04a88',
       'netstat:000000000025c600',
     ]);

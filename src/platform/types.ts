@@ -104,14 +104,19 @@ export type ConnectionOwner = { pid: number } | { unattributed: string };
 /** One platform's view of listening sockets and processes. */
 export interface Platform {
   readonly name: 'linux' | 'darwin' | 'win32';
-  /** How often the port watch re-reads the listen table: a file read on Linux, a process elsewhere. */
+  /** How often the port watch calls listSocketIds: a file read on Linux, TCP connects elsewhere. */
   readonly watchPollMs: number;
   /**
    * Every listening TCP socket on the port, on any address and both families; rows that could
    * not be read ride along as `skipped` (ListenerTable).
    */
   listListeners(port: number): Promise<ListenerTable>;
-  /** The ids of the sockets listening on the port, without their holders: the watch's cheap read. */
+  /**
+   * The watch's cheap read: the ids of the sockets listening on the port, without their holders.
+   * The watch takes an inventory (listListeners) whenever they differ from its last one. On macOS
+   * and Windows they are the last inventory's ids while a TCP connect's answer holds, and a set
+   * that differs when an inventory is due (docs/platforms.md, "How the port is watched off Linux").
+   */
   listSocketIds(port: number): Promise<string[]>;
   /** Every listening TCP socket, on any port, held by one of these processes ([] where unsupported). */
   listeningSocketsOf(pids: readonly number[]): Promise<ListenerSocket[]>;

@@ -1,7 +1,8 @@
 /**
  * macOS: listeners from `lsof -F`, process details from `ps`; when not root, `netstat -anv`
- * cross-checks lsof (docs/platforms.md).
+ * cross-checks lsof (docs/platforms.md). The port watch polls connects, not lsof (connect-signal).
  */
+import { createInventorySignal, SIGNAL_POLL_MS, type SignalCadence } from '../connect-signal.js';
 import { isMissingTool, runCommand, type RunCommand } from '../run-command.js';
 import {
   skippedText,
@@ -31,6 +32,8 @@ export interface DarwinPlatformOptions {
    * entirely, so every read is cross-checked with netstat. null (unknown) counts as not root.
    */
   uid?: number | null;
+  /** The watch's signal and inventory cadence (tests shorten it). */
+  signal?: Partial<SignalCadence>;
 }
 
 /** What lsof (and, when not root, netstat) saw on the port, before ps adds the details. */
@@ -43,8 +46,9 @@ interface PortRead {
 
 export function createDarwinPlatform(
   run: RunCommand,
-  { uid = process.getuid?.() ?? null }: DarwinPlatformOptions = {},
+  { uid = process.getuid?.() ?? null, signal: cadence }: DarwinPlatformOptions = {},
 ): Platform {
+  const signal = createInventorySignal(cadence);
   const ps = async (args: string[]): Promise<string> => {
     // ps exits 1 when some pid is gone; the rows it did print are still right.
     const { stdout } = await run('ps', args, { env: { ...process.env, ...PS_ENV } });
@@ -59,11 +63,14 @@ export function createDarwinPlatform(
   };
 
   const readPort = async (port: number): Promise<PortRead> => {
-    const first = await readLsof(run, port);
+    // As root lsof sees every process: nothing to cross-check. Else both tools run at once.
+    const [first, netstat] = await Promise.all([
+      readLsof(run, port),
+      uid === 0 ? null : readNetstat(run, port, uid),
+    ]);
     const onPort = (read: typeof first) => read.entries.filter((e) => e.port === port);
-    // As root lsof sees every process: nothing to cross-check.
-    if (uid === 0) return { entries: onPort(first), unattributed: [], skipped: first.skipped };
-    const netstat = await readNetstat(run, port, uid);
+    if (netstat === null)
+      return { entries: onPort(first), unattributed: [], skipped: first.skipped };
     const hidden = netstat.listeners === null ? [] : unattributed(onPort(first), netstat.listeners);
     if (netstat.listeners === null || hidden.length === 0) {
       return {
@@ -72,8 +79,8 @@ export function createDarwinPlatform(
         skipped: [...first.skipped, ...netstat.skipped],
       };
     }
-    // A socket bound between the two reads is in netstat's answer but not lsof's: read lsof again
-    // (after netstat) and match against both reads, so only sockets lsof cannot see stay hidden.
+    // A socket bound after lsof read the table is in netstat's answer but not lsof's: read lsof
+    // again (after netstat) and match against both reads, so only sockets lsof cannot see stay hidden.
     const second = await readLsof(run, port);
     return {
       entries: onPort(second),
@@ -82,7 +89,7 @@ export function createDarwinPlatform(
     };
   };
 
-  const listListeners = async (port: number) => {
+  const readListeners = async (port: number) => {
     const { entries, unattributed: hidden, skipped } = await readPort(port);
     const pids = [
       ...new Set([
@@ -102,16 +109,10 @@ export function createDarwinPlatform(
 
   return {
     name: 'darwin',
-    // Every read runs lsof (and netstat when not root), tens of milliseconds of CPU each: poll
-    // less often than on Linux.
-    watchPollMs: 100,
-    listListeners,
-    // lsof, plus netstat when not root so that a socket lsof cannot attribute (another user's)
-    // still changes the set; the processes' details (ps) are read only when the set changes.
-    listSocketIds: async (port) => {
-      const { entries, unattributed: hidden } = await readPort(port);
-      return [...new Set(entries.map(socketIdOf)), ...hiddenSocketIds(hidden)];
-    },
+    watchPollMs: SIGNAL_POLL_MS,
+    listListeners: (port) => signal.track(port, () => readListeners(port)),
+    // Connects, no process: lsof (and netstat, ps) run when the answer changes or one is due.
+    listSocketIds: (port) => signal.socketIds(port),
     // Not read yet on macOS: a readiness timeout then says only what listens on the port.
     listeningSocketsOf: async () => [],
 

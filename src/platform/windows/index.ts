@@ -2,8 +2,10 @@
  * Windows: listeners and processes from PowerShell (Get-NetTCPConnection, Win32_Process) as
  * JSON; when PowerShell is missing or fails, `netstat -ano` and `tasklist`. When PowerShell
  * answers with rows it could not attribute (no OwningProcess) or not in the expected shape,
- * `netstat -ano` cross-checks it: a socket no source can name is reported as owner unknown.
+ * `netstat -ano` cross-checks it: a socket no source can name is reported as owner unknown. The
+ * port watch polls connects, not PowerShell (connect-signal).
  */
+import { createInventorySignal, SIGNAL_POLL_MS, type SignalCadence } from '../connect-signal.js';
 import { isMissingTool, runCommand, type RunCommand } from '../run-command.js';
 import {
   withSkipped,
@@ -53,10 +55,19 @@ const NO_OWNER_NETSTAT = 'netstat -ano prints no pid for this socket';
 const NO_OWNER_EITHER =
   'neither Get-NetTCPConnection nor netstat -ano names an owning process for this socket';
 
-export function createWindowsPlatform(run: RunCommand): Platform {
-  const powershell = createPowerShell(run);
+export interface WindowsPlatformOptions {
+  /** The watch's signal and inventory cadence (tests shorten it). */
+  signal?: Partial<SignalCadence>;
+}
 
-  const listListeners = async (port: number): Promise<ListenerTable> => {
+export function createWindowsPlatform(
+  run: RunCommand,
+  { signal: cadence }: WindowsPlatformOptions = {},
+): Platform {
+  const powershell = createPowerShell(run);
+  const signal = createInventorySignal(cadence);
+
+  const readInventory = async (port: number): Promise<ListenerTable> => {
     const inventory = await readListeners(run, powershell, port);
     const owners = new Map(inventory.processes?.map((p) => [p.pid, p]));
     const known = (pid: number) =>
@@ -79,10 +90,10 @@ export function createWindowsPlatform(run: RunCommand): Platform {
 
   return {
     name: 'win32',
-    // Every read starts PowerShell: poll rarely.
-    watchPollMs: 500,
-    listListeners,
-    listSocketIds: async (port) => (await listListeners(port)).map((s) => s.socketId),
+    watchPollMs: SIGNAL_POLL_MS,
+    listListeners: (port) => signal.track(port, () => readInventory(port)),
+    // Connects, no process: PowerShell runs when the answer changes or an inventory is due.
+    listSocketIds: (port) => signal.socketIds(port),
     listeningSocketsOf: async () => [],
     // Another process's environment is not readable on Windows: the run's processes are its tree.
     markerState: async () => 'unreadable',
