@@ -203,8 +203,9 @@ describe('ps', () => {
     expect(psArgs('all', 'names')).toEqual(['-A', '-ww', '-o', 'pid=,comm=']);
   });
 
+  // The last millisecond of ps's second: the latest the process can have started.
   const localIso = (...parts: [number, number, number, number, number, number]) =>
-    new Date(...parts).toISOString();
+    new Date(...parts, 999).toISOString();
 
   test('command lines keep their spaces and quotes; lstart (day padded with a space) becomes ISO', () => {
     const names = parsePsNames(fixture('ps-shared-socket-comm.txt'));

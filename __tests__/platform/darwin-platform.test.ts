@@ -79,8 +79,9 @@ const lsofPrinted = (name: string): CommandResult => ({
   stderr: '',
   code: 0,
 });
+// ps gives whole seconds: the start shown is the last millisecond of that second.
 const localIso = (...parts: [number, number, number, number, number, number]) =>
-  new Date(...parts).toISOString();
+  new Date(...parts, 999).toISOString();
 
 describe('listListeners from recorded lsof and ps output', () => {
   test('a socket shared by gunicorn master and worker counts once, with both pids and their details', async () => {

@@ -65,14 +65,18 @@ export function parsePsRows(
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** ps prints local time; null for impossible dates (Feb 31, an unknown month name). */
+/**
+ * ps prints local time to the second; the ISO time is the last millisecond of that second, the
+ * latest the process can have started (as on Linux), so a process of the run never shows a start
+ * before the run's. null for impossible dates (Feb 31, an unknown month name).
+ */
 function localTimeToIso(parts: (string | undefined)[]): string | null {
   const [yearText, monthName = '', ...rest] = parts;
   const year = Number(yearText);
   const monthIndex = MONTHS.indexOf(monthName);
   const [day, hour, minute, second] = rest.map(Number) as [number, number, number, number];
   if (monthIndex < 0) return null;
-  const date = new Date(year, monthIndex, day, hour, minute, second);
+  const date = new Date(year, monthIndex, day, hour, minute, second, 999);
   const roundTrips =
     date.getFullYear() === year &&
     date.getMonth() === monthIndex &&
