@@ -12,6 +12,13 @@ export interface ProbeResult {
   durationMs: number;
   /** One line per failed expectation (expected vs actual), or the transport error. */
   failures: string[];
+  /**
+   * The process whose socket accepted this probe's connection; null when it could not be told
+   * (`unattributed` says why); absent when it was not tried.
+   */
+  answeredBy?: { pid: number; command: string } | null;
+  /** Why `answeredBy` is null: "not attributed" with its reason. */
+  unattributed?: string;
 }
 
 export interface ItemResult {
@@ -33,6 +40,8 @@ export interface ItemResult {
   /** The listener table this item measured, when it measured one. */
   listeners?: ListenerSocket[];
   probes?: ProbeResult[];
+  /** The backend crashed: the one log line that says why (an exception line), when one does. */
+  crashLine?: string;
 }
 
 export interface TimelineEvent {
@@ -68,6 +77,16 @@ export interface ServiceResult {
   /** Last 50 lines of the backend log. */
   logTail: string[];
   timeline: TimelineEvent[];
+  /** When each socket the port watch saw appeared and went away (the timeline picture). */
+  socketSpans?: SocketSpan[];
+}
+
+export interface SocketSpan {
+  socketId: string;
+  /** Milliseconds since the run started. */
+  firstSeenMs: number;
+  /** The first read that no longer listed it; null when it still listened at the last read. */
+  goneMs: number | null;
 }
 
 export interface RunResult {

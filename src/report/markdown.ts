@@ -62,3 +62,16 @@ export function mdTable(
   const rule = align.map((a) => (a === 'c' ? ':-:' : a === 'r' ? '--:' : '---'));
   return [header, rule, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
+
+/**
+ * A code span for one line of untrusted text (a command line): its backtick fence is longer
+ * than any backtick run inside, so nothing in it is read as markdown. Not for table cells,
+ * where GFM splits on `|` even inside code.
+ */
+export function mdCode(s: string): string {
+  const text = cleanText(s).replace(/\s+/g, ' ').trim();
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
