@@ -243,7 +243,7 @@ describe('renderSummary', () => {
     // Code blocks: every fence is longer than any backtick run inside, so content cannot close it.
     const fenced = nodes.filter((n) => n.type === 'code').map((n) => n.value!);
     expect(fenced).toContain(
-      `npx single-listener-check run --start 'echo ${HOSTILE.backticks} ${HOSTILE.html}'`,
+      `npx single-listener-check run \\\n  --start 'echo ${HOSTILE.backticks} ${HOSTILE.html}'`,
     );
     expect(fenced.some((c) => c.includes('```\n# not a heading'))).toBe(true);
     expect(nodes.filter((n) => n.type === 'heading').map(textOf)).not.toContain('not a heading');
