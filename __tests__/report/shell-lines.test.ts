@@ -36,13 +36,15 @@ test('joining the lines back gives the same command, for any quoting', () => {
     fc.string({ maxLength: 6 }),
   );
   // Words quoted the way reproduce.ts quotes them: single quotes, ' as '\''.
-  const quoted = fc.array(word, { maxLength: 8 }).map((ws) =>
-    ws
-      .map((w, i) =>
-        i % 2 === 0 ? `--f${i}` : `'${w.replace(/\0/g, '').replace(/'/g, "'\\''")}'`,
-      )
-      .join(' '),
-  );
+  const quoted = fc
+    .array(word, { maxLength: 8 })
+    .map((ws) =>
+      ws
+        .map((w, i) =>
+          i % 2 === 0 ? `--f${i}` : `'${w.replace(/\0/g, '').replace(/'/g, "'\\''")}'`,
+        )
+        .join(' '),
+    );
   fc.assert(
     fc.property(quoted, (cmd) => {
       const command = `npx single-listener-check run ${cmd}`.trim();

@@ -26,7 +26,8 @@ export function ganttName(text: string): string {
     .trim()
     .slice(0, NAME_MAX)
     .trim();
-  return KEYWORDS.test(name) || name === '' ? `· ${name}` : name;
+  if (name === '') return '·';
+  return KEYWORDS.test(name) ? `· ${name}` : name;
 }
 
 interface Task {
