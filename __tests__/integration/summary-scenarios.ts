@@ -1,11 +1,12 @@
 /**
  * The five runs the job summary is judged on (README, "What a failure looks like"): a pass, a
  * stale server, two servers started by one start command, a server that binds late, and a
- * crash. Each is a real run of the program on a free port; `normalise` makes its summary
- * comparable across runs (pids, ports, times, paths).
+ * crash. Each is a real run of the program on a free port; `normalise` and `loosen` make its
+ * summary comparable across runs (pids, ports, times, paths).
  */
 import { copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ListenerSocket } from '../../src/platform/types.js';
 import { freePort, spawnTracked, PYTHON } from '../helpers/procs.js';
 import { APPS, PY, runCheck, tempDir, type CheckRun } from './run-helpers.js';
 
@@ -25,6 +26,8 @@ async function workDir(): Promise<string> {
 export interface Scenario {
   run: CheckRun;
   port: number;
+  /** The backend's working directory. */
+  dir: string;
   /** The pids the test started itself (a stale server), for normalising. */
   pids: number[];
 }
@@ -45,7 +48,7 @@ export async function passingRun(): Promise<Scenario> {
     '--endpoint=GET /api/route',
     '--probes=4',
   ]);
-  return { run, port, pids: [] };
+  return { run, port, dir, pids: [] };
 }
 
 /** An old server already holds the port: nothing is started. */
@@ -62,15 +65,18 @@ export async function staleRun(): Promise<Scenario> {
     '--health=/api/health',
     '--endpoint=GET /api/route',
   ]);
-  return { run, port, pids: [stale.pid] };
+  return { run, port, dir, pids: [stale.pid] };
 }
 
-/** The start command starts two servers on one port (one of them runs old code: 404). */
+/**
+ * The start command starts two servers on one port (one of them runs old code: 404), the
+ * second once the first listens, so they always appear in the same order.
+ */
 export async function twoServersRun(): Promise<Scenario> {
   const port = await freePort();
   const dir = await workDir();
   const run = await runCheck([
-    `--start=READY_FILE=a ${SERVER} ${port} 200 & READY_FILE=b ${SERVER} ${port} 404 & wait`,
+    `--start=READY_FILE=a ${SERVER} ${port} 200 & until [ -e a ]; do sleep 0.02; done; READY_FILE=b ${SERVER} ${port} 404 & wait`,
     ...common(port, dir),
     '--wait-on=file:a',
     '--wait-on=file:b',
@@ -78,7 +84,7 @@ export async function twoServersRun(): Promise<Scenario> {
     // 16 probes: the kernel spreads them over both servers but for a 1 in 30,000 chance.
     '--probes=16',
   ]);
-  return { run, port, pids: [] };
+  return { run, port, dir, pids: [] };
 }
 
 /** A second server binds during the checks, after single-listener first passed. */
@@ -94,7 +100,7 @@ export async function lateListenerRun(): Promise<Scenario> {
     '--endpoint=GET /api/route',
     '--probes=8',
   ]);
-  return { run, port, pids: [] };
+  return { run, port, dir, pids: [] };
 }
 
 /** The backend dies at start on a missing settings file. */
@@ -113,33 +119,60 @@ export async function crashRun(): Promise<Scenario> {
       '',
     ].join('\n'),
   );
-  const run = await runCheck([`--start=${PY} app.py`, ...common(port, dir), '--health=/api/health']);
-  return { run, port, pids: [] };
+  const run = await runCheck([
+    `--start=${PY} app.py`,
+    ...common(port, dir),
+    '--health=/api/health',
+  ]);
+  return { run, port, dir, pids: [] };
 }
 
 /**
- * The summary with what changes from run to run replaced: pids (the run's and the test's),
- * the port, temp paths, the repository path, durations, clock times and ages.
+ * The summary as README shows it: pids numbered from 4401 in the order they were given out,
+ * the port 5000, the temp folders /tmp/app and /tmp/report, start times one fixed instant.
+ * Durations and answers stay as measured (`loosen` removes them for comparisons).
  */
 export function normalise(summary: string, scenario: Scenario): string {
   const service = scenario.run.report!.services[0]!;
   const pids = new Set<number>(scenario.pids);
-  for (const s of service.listeners) for (const p of s.processes) pids.add(p.pid);
-  for (const i of service.items)
-    for (const s of i.listeners ?? []) for (const p of s.processes) pids.add(p.pid);
+  const add = (sockets: ListenerSocket[] | undefined) =>
+    (sockets ?? []).forEach((s) => s.processes.forEach((p) => pids.add(p.pid)));
+  add(service.listeners);
+  service.items.forEach((i) => add(i.listeners));
   if (service.backendPid !== null) pids.add(service.backendPid);
   if (service.serverPid !== undefined) pids.add(service.serverPid);
   const numbered = [...pids].sort((a, b) => a - b);
-  let text = summary;
-  // Longest first, so pid 123 never rewrites part of pid 1234.
-  for (const pid of [...numbered].sort((a, b) => String(b).length - String(a).length))
-    text = text.replace(new RegExp(`(?<![\\d.])${pid}(?![\\d])`, 'g'), `PID${numbered.indexOf(pid) + 1}`);
-  return text
-    .replaceAll(String(scenario.port), 'PORT')
-    .replace(/\/tmp\/slc-[\w-]+/g, 'TMP')
-    .replace(/SINGLE_LISTENER_CHECK_RUN=[0-9a-f-]{36}/g, 'SINGLE_LISTENER_CHECK_RUN=ID')
-    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, 'TIME')
-    .replace(/\b\d+(?:\.\d+)? (ms|s|min|h|d)\b/g, 'N $1')
-    .replace(/\b\d+ min \d+ s\b/g, 'N min N s')
-    .replace(/single-listener-check \d+\.\d+\.\d+\S*/g, 'single-listener-check VERSION');
+  const stable = new Map(numbered.map((pid, i) => [String(pid), String(4401 + i)]));
+  return summary
+    .replaceAll(scenario.run.reportDir, '/tmp/report')
+    .replaceAll(scenario.dir, '/tmp/app')
+    .replace(/(?<![\d.])\d{2,7}(?![\d])/g, (n) =>
+      n === String(scenario.port) ? '5000' : (stable.get(n) ?? n),
+    )
+    .replace(/SINGLE_LISTENER_CHECK_RUN=[0-9a-f-]{36}/g, 'SINGLE_LISTENER_CHECK_RUN=…')
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, '2026-01-05T10:00:00.000Z');
+}
+
+/**
+ * A normalised summary without what differs between two runs of one scenario: durations and
+ * ages, the chart's times, the version, which probe the kernel gave to which server (strips,
+ * counts, per-probe rows) and the order of detail lines.
+ */
+export function loosen(text: string): string {
+  return (
+    text
+      .replace(/single-listener-check \d+\.\d+\.\d+\S*/g, 'single-listener-check VERSION')
+      .replace(/\b\d+ min \d+ s\b/g, 'TIME')
+      .replace(/\b\d+(?:\.\d+)? (?:ms|s|min|h|d)\b/g, 'TIME')
+      .replace(/(t\d+), \d+, \d+$/gm, '$1, T, T')
+      .replace(/[✅❌]{2,}/g, 'STRIP')
+      // ready lists each socket it saw, and may see the second server's or not yet.
+      .replace(/listening on ([\d.:]+)(?:, \1)+ after/g, 'listening on $1 after')
+      .replace(/(?:\d{3}|no answer) ×\d+(?:, (?:\d{3}|no answer) ×\d+)*/g, 'ANSWERS')
+      .replace(/probes answered \d{3}(?:, \d{3})*/g, 'probes answered STATUSES')
+      .replace(/(?:^\| \d+ \| [✅❌] \|.*\n)+/gm, '| PROBE ROWS |\n')
+      .replace(/^```text\n([\s\S]*?)\n```$/gm, (_, body: string) =>
+        ['```text', ...body.split('\n').sort(), '```'].join('\n'),
+      )
+  );
 }

@@ -149,7 +149,9 @@ function severalServers(
   if (listeners.length < 2) return null;
   const probes = service.items.flatMap((i) => i.probes ?? []);
   const runStart = Date.parse(result.startedAt);
-  const readyAt = service.timeline.find((e) => e.event === 'ready')?.atMs;
+  // A listener first seen after single-listener's own read came late: it was not there when
+  // the check first passed (the watch's read times are exact only to its poll).
+  const checkedAt = item.startedAtMs + item.durationMs;
   const servers = listeners.map((listener) => {
     const main = mainProcess(listener);
     const notes: string[] = [];
@@ -160,8 +162,8 @@ function severalServers(
     const appeared = Math.min(
       ...listener.map((s) => spans.get(s.socketId)?.firstSeenMs ?? Infinity),
     );
-    if (readyAt !== undefined && Number.isFinite(appeared) && appeared > readyAt)
-      notes.push(`appeared at +${formatDuration(appeared)}, after the backend was ready`);
+    if (Number.isFinite(appeared) && appeared > checkedAt)
+      notes.push(`appeared at +${formatDuration(appeared)}, after the listener check had passed`);
     const who = main ? named(main) : 'a listener whose owner could not be read';
     return `${who}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
   });
