@@ -158,7 +158,8 @@ test('two servers from one start command: both named, joined with who started th
   const readme = readFileSync(README, 'utf8');
   const [before, rest] = readme.split(START);
   const [, after] = rest!.split(END);
-  const section = `${START}\n\`\`\`\`text\n${example.trimEnd()}\n\`\`\`\`\n${END}`;
+  // Blank lines around the fence: as prettier formats README.
+  const section = `${START}\n\n\`\`\`\`text\n${example.trimEnd()}\n\`\`\`\`\n\n${END}`;
   if (process.env.UPDATE_README === '1') writeFileSync(README, `${before}${section}${after}`);
   const current = readFileSync(README, 'utf8');
   const shown = current.slice(current.indexOf(START), current.indexOf(END) + END.length);
