@@ -156,8 +156,21 @@ describe('renderSummary', () => {
       'Diagnosis: Several sockets are bound to the same address: they were bound with SO_REUSEPORT (or SO_REUSEADDR on Windows), and the kernel spreads connections between them — this is the intermittent 404.',
     );
     expect(paragraphs).toContain(
-      'Diagnosis: pid 3604 (`python main.py`, started 2 h ago) is a stale server from an earlier run; stop it (`single-listener-check free --port 3000 --kill`) or set `on-conflict: kill`.',
+      'Diagnosis: pid 3604 (python main.py, started 2 h ago) is a stale server from an earlier run; stop it (single-listener-check free --port 3000 --kill) or set on-conflict: kill.',
     );
+    // The commands a diagnosis quotes are code spans to copy, not escaped backticks.
+    const stale = allNodes(ast).find(
+      (n) => n.type === 'paragraph' && textOf(n).startsWith('Diagnosis: pid 3604'),
+    )!;
+    expect(
+      allNodes(stale)
+        .filter((n) => n.type === 'inlineCode')
+        .map((n) => n.value),
+    ).toEqual([
+      'python main.py',
+      'single-listener-check free --port 3000 --kill',
+      'on-conflict: kill',
+    ]);
     expect(table(ast, 'Probe')).toEqual([
       ['Probe', 'Result', 'Status', 'Answered by', 'Duration', 'Failures'],
       ['1', '✅', '200', '—', '4 ms', '—'],

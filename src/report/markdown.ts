@@ -75,3 +75,16 @@ export function mdCode(s: string): string {
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${text}${pad}${fence}`;
 }
+
+/**
+ * One line of our own prose that quotes commands in backticks (a diagnosis): each quote becomes a
+ * code span to copy, everything else is escaped as mdInline. Either way untrusted text inside
+ * stays inert, however its own backticks split it. Not for table cells.
+ */
+export function mdWithCode(s: string): string {
+  return cleanText(s)
+    .replace(/\n/g, ' ')
+    .split(/`([^`]+)`/)
+    .map((part, i) => (i % 2 === 1 ? mdCode(part) : mdInline(part)))
+    .join('');
+}

@@ -6,7 +6,7 @@
  */
 import type { ItemResult, ItemStatus, RunResult, ServiceResult } from '../checklist/types.js';
 import { ganttChart } from './gantt.js';
-import { codeBlock, htmlEscape, mdInline, mdParagraph, mdTable } from './markdown.js';
+import { codeBlock, htmlEscape, mdInline, mdParagraph, mdTable, mdWithCode } from './markdown.js';
 import { probeSection } from './summary-probes.js';
 import { cell, portListenerTable } from './summary-listeners.js';
 import { shellLines } from './shell-lines.js';
@@ -158,7 +158,7 @@ function itemDetails(item: ItemResult, shown: Set<string>): string | null {
     `#### ${ICON[item.status]} ${mdInline(item.title)}`,
     mdParagraph(cut(item.summary, LINE_MAX)),
   ];
-  if (item.diagnosis) blocks.push(`**Diagnosis:** ${mdInline(cut(item.diagnosis, LINE_MAX))}`);
+  if (item.diagnosis) blocks.push(`**Diagnosis:** ${mdWithCode(cut(item.diagnosis, LINE_MAX))}`);
   if (details.length > 0) {
     const lines = details.slice(0, DETAIL_LINES_MAX).map((line) => cut(line, LINE_MAX));
     if (details.length > lines.length)

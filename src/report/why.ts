@@ -10,7 +10,7 @@ import type { ListenerSocket, ProcessInfo } from '../platform/types.js';
 import { topmost } from '../process/tree.js';
 import { formatAge } from './age.js';
 import { formatEndpoint } from './listener-table.js';
-import { codeBlock, mdCode, mdInline } from './markdown.js';
+import { codeBlock, mdCode, mdInline, mdWithCode } from './markdown.js';
 import { answeredByAny, countAnswers } from './probe-strip.js';
 import { portSockets } from './summary-listeners.js';
 import { cut, formatDuration, shortCommand } from './text.js';
@@ -69,7 +69,7 @@ function serviceParagraphs(service: ServiceResult, result: RunResult): Paragraph
 }
 
 function plain(item: ItemResult): Paragraph {
-  const diagnosis = item.diagnosis ? ` ${mdInline(cut(item.diagnosis, LINE_MAX))}` : '';
+  const diagnosis = item.diagnosis ? ` ${mdWithCode(cut(item.diagnosis, LINE_MAX))}` : '';
   return {
     text: `**${mdInline(item.title)}:** ${mdInline(cut(item.summary, LINE_MAX))}.${diagnosis}`,
   };
