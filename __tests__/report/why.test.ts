@@ -122,6 +122,8 @@ test('a crash: the exception line itself, fenced, never escaped into prose', () 
       '> ```text',
       `> ${line}`,
       '> ```',
+      '>',
+      '> The whole log is folded below; the command under **Reproduce locally** runs it again on your machine.',
     ].join('\n'),
   );
 });

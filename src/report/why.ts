@@ -21,10 +21,11 @@ const LINE_MAX = 600;
 const OLDER_MS = 2000;
 const COUNT_WORDS = ['No', 'One', 'Two', 'Three', 'Four', 'Five'];
 
-/** One paragraph: prose, and optionally a fenced block under it. */
+/** One paragraph: prose, optionally a fenced block under it and a line after that. */
 interface Paragraph {
   text: string;
   block?: string;
+  then?: string;
 }
 
 /** The callout as a blockquote, or null when nothing failed that it explains. */
@@ -40,6 +41,7 @@ export function whyCallout(result: RunResult): string | null {
     ...(i > 0 ? [''] : []),
     p.text,
     ...(p.block ? ['', ...p.block.split('\n')] : []),
+    ...(p.then ? ['', p.then] : []),
   ]);
   return lines.map((line) => (line === '' ? '>' : `> ${line}`)).join('\n');
 }
@@ -115,6 +117,7 @@ function crash(item: ItemResult): Paragraph | null {
   return {
     text: `${mdInline(cut(summary, LINE_MAX))}; its log ends with:`,
     block: codeBlock([cut(item.crashLine, LINE_MAX)]),
+    then: 'The whole log is folded below; the command under **Reproduce locally** runs it again on your machine.',
   };
 }
 
