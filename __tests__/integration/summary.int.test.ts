@@ -176,6 +176,16 @@ test('a listener that came late: its bar starts after ready, the callout says it
   const bars = listenerBars(summary.tasks);
   expect(bars).toHaveLength(2);
   expect(bars[1]!.startMs).toBeGreaterThan(milestone(summary.tasks, 'ready').startMs);
+  // The chart draws report.json's numbers: when the watch saw each socket.
+  const service = scenario.run.report!.services[0]!;
+  expect(
+    [...service.socketSpans!]
+      .sort((a, b) => a.firstSeenMs - b.firstSeenMs)
+      .map((s) => [
+        Math.round(s.firstSeenMs),
+        Math.round(s.goneMs ?? scenario.run.report!.durationMs),
+      ]),
+  ).toEqual(bars.map((b) => [b.startMs, b.endMs]));
   expect(
     summary.md.match(
       /^\| 127\.0\.0\.1:\d+ \| IPv4 \| \d+ \|.*\| \+[\d.]+ m?s → \+[\d.]+ m?s \|$/gm,
