@@ -106,6 +106,23 @@ test('a stale server: who held the port and the command that frees it, in a fenc
   );
 });
 
+test("a system service on the port is not to be killed: the item's own diagnosis instead", () => {
+  const airplay = { ...socket(611, '7', '2025-06-01T08:00:00.000Z'), address: '0.0.0.0' };
+  airplay.processes = [
+    proc(611, '/System/Library/CoreServices/ControlCenter.app/Contents/MacOS/ControlCenter'),
+  ];
+  const why = whyCallout(
+    failedAlone(
+      item('port-free', 'Port free before start', 'fail', 'port 5000 is already held: pid 611', {
+        listeners: [airplay],
+        diagnosis: 'AirPlay Receiver holds port 5000: turn it off in System Settings.',
+      }),
+    ),
+  )!;
+  expect(why).not.toContain('--kill');
+  expect(why).toContain('AirPlay Receiver holds port 5000');
+});
+
 test('a crash: the exception line itself, fenced, never escaped into prose', () => {
   const line = "FileNotFoundError: [Errno 2] No such file or directory: 'config/settings.json'";
   const why = whyCallout(

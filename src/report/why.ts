@@ -5,6 +5,7 @@
  * next step as a fenced command to copy.
  */
 import { groupListeners } from '../checklist/listener-count.js';
+import { knownSystemHolder } from '../platform/darwin/known-holders.js';
 import type { ItemResult, ProbeResult, RunResult, ServiceResult } from '../checklist/types.js';
 import type { ListenerSocket, ProcessInfo } from '../platform/types.js';
 import { topmost } from '../process/tree.js';
@@ -95,6 +96,10 @@ function joinAnd(parts: string[]): string {
 /** `port-free` failed because the port was held: who held it, and the command that frees it. */
 function staleHolder(item: ItemResult, service: ServiceResult, end: Date): Paragraph | null {
   if (!item.summary.startsWith(`port ${service.port} is already held`)) return null;
+  // A system service (macOS's AirPlay Receiver on 5000) is not stopped with a kill: its
+  // diagnosis says what to do instead.
+  const processes = (item.listeners ?? []).flatMap((s) => s.processes);
+  if (processes.some((p) => knownSystemHolder(p, service.port))) return null;
   const listeners = groupListeners(item.listeners ?? []);
   const holders = listeners.flatMap((l) => {
     const main = mainProcess(l);
