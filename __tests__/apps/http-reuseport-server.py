@@ -9,6 +9,7 @@ For the whole-run watch tests, from the environment:
 GO_FILE: on the first /api/health request, create this file (a start command waits on it to
     start a second server), then answer after HEALTH_DELAY_S seconds.
 FLAKY=1: every second request answers 500 instead (one server that answers inconsistently).
+READY_FILE: create this file once listening (a start command that starts two servers waits on it).
 """
 import json
 import os
@@ -51,4 +52,6 @@ class ReusePortServer(HTTPServer):
 
 server = ReusePortServer(("127.0.0.1", PORT), Handler)
 print("READY", flush=True)
+if os.environ.get("READY_FILE"):
+    open(os.environ["READY_FILE"], "w").close()
 server.serve_forever()

@@ -61,8 +61,10 @@ test('log lines, a command line and a response body with HTML and markdown stay 
 
   const md = readFileSync(summaryFile, 'utf8');
   const nodes = allNodes(await parseMarkdown(md));
-  // The only HTML is the summary's own collapsed log block; no link or image was formed.
+  // The only HTML is the summary's own folds (each endpoint's probes, then the log block); no
+  // link or image was formed.
   expect(nodes.filter((n) => n.type === 'html').map((n) => n.value!.split('\n')[0])).toEqual([
+    ...['GET /hostile', 'GET /x'].flatMap(() => ['<details>', '</details>']),
     '<details>',
     '<pre>',
     '</details>',

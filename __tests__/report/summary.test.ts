@@ -1,6 +1,8 @@
 import { renderSummary, SUMMARY_LIMIT_BYTES } from '../../src/report/summary.js';
 import type { RunResult } from '../../src/checklist/types.js';
 import { failingRun, HOSTILE, hostileRun, passingRun } from '../fixtures/report/results.js';
+import { shellLines } from '../../src/report/shell-lines.js';
+import { readGantt } from './gantt-syntax.js';
 import { allNodes, parseMarkdown, textOf, type MdNode } from './markdown-ast.js';
 
 /** The rows of every GFM table, each row as the decoded text of its cells. */
@@ -10,11 +12,25 @@ function tables(ast: MdNode): string[][][] {
     .map((t) => (t.children ?? []).map((row) => (row.children ?? []).map(textOf)));
 }
 
-/** The markdown without fenced code blocks and <pre> blocks: content that is never read as markdown. */
+/** The table whose header starts with `first`. */
+function table(ast: MdNode, first: string): string[][] | undefined {
+  return tables(ast).find((t) => t[0]![0] === first);
+}
+
+/** The ```mermaid block (one per service), as emitted. */
+function mermaid(md: string): string[] {
+  return md.match(/^```mermaid\n[\s\S]*?\n```$/gm) ?? [];
+}
+
+/**
+ * The markdown without fenced code blocks (also inside the callout's `> `), <pre> blocks and code
+ * spans: content that is never read as markdown.
+ */
 function prose(md: string): string {
   return md
-    .replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '')
-    .replace(/^<pre>\n[\s\S]*?\n<\/pre>$/gm, '');
+    .replace(/^((?:> )?)(`{3,})[^\n]*\n[\s\S]*?\n\1\2$/gm, '')
+    .replace(/^<pre>\n[\s\S]*?\n<\/pre>$/gm, '')
+    .replace(/(`+)(?!`)[^\n]*?(?<!`)\1(?!`)/g, '');
 }
 
 describe('renderSummary', () => {
@@ -26,7 +42,8 @@ describe('renderSummary', () => {
     expect(md).toContain('### ✅ api — port 5000');
     expect(md).not.toContain('####'); // no failing or warning item to explain
 
-    const [items, listeners, timeline] = tables(await parseMarkdown(md));
+    const ast = await parseMarkdown(md);
+    const items = table(ast, '');
     expect(items!.slice(1)).toEqual(
       result.services[0]!.items.map((i) => [
         i.status === 'pass' ? '✅' : '⏭️',
@@ -41,8 +58,8 @@ describe('renderSummary', () => {
               : '5 ms',
       ]),
     );
-    expect(listeners).toEqual([
-      ['Address', 'Family', 'PIDs', 'Process', 'Command line', 'Started'],
+    expect(table(ast, 'Address')).toEqual([
+      ['Address', 'Family', 'PIDs', 'Process', 'Command line', 'Started', 'Seen on the port'],
       [
         '127.0.0.1:5000',
         'IPv4',
@@ -50,15 +67,23 @@ describe('renderSummary', () => {
         'python3',
         '/usr/bin/python3 /usr/bin/gunicorn -w 2 -b 127.0.0.1:5000 app:app',
         '2025-06-01T10:00:00.000Z',
+        '—', // a result without the watch's spans
       ],
     ]);
-    expect(timeline).toEqual([
-      ['Event', 'At'],
-      ['start', '+0 ms'],
-      ['ready', '+830 ms'],
-      ['checks', '+845 ms'],
-      ['teardown', '+900 ms'],
+    // No callout on a pass; the endpoint's strip; the timeline is a chart.
+    expect(allNodes(ast).some((n) => n.type === 'blockquote')).toBe(false);
+    expect(md).toContain('**GET /api/items** ✅✅✅ 200 ×3');
+    const tasks = readGantt(mermaid(md)[0]!);
+    expect(tasks.filter((t) => t.section === 'Run').map((t) => [t.name, t.startMs])).toEqual([
+      ['start', 0],
+      ['ready', 830],
+      ['checks', 845],
+      ['teardown', 900],
     ]);
+    expect(tasks.filter((t) => t.section === 'Checklist').map((t) => t.name)).toEqual(
+      result.services[0]!.items.filter((i) => i.status !== 'skip').map((i) => i.title),
+    );
+    expect(md).not.toContain('| Event |');
     expect(md).toContain(
       [
         '<details>',
@@ -73,8 +98,13 @@ describe('renderSummary', () => {
       ].join('\n'),
     );
     expect(
-      md.trimEnd().endsWith(`### Reproduce locally\n\n\`\`\`sh\n${result.reproduce}\n\`\`\``),
+      md
+        .trimEnd()
+        .endsWith(
+          `### Reproduce locally\n\n\`\`\`sh\n${shellLines(result.reproduce).join('\n')}\n\`\`\``,
+        ),
     ).toBe(true);
+    expect(shellLines(result.reproduce)).toHaveLength(3);
   });
 
   test('a failing run with two services: verdict, diagnosis, flapping probes, stale holder, no log file, unicode', async () => {
@@ -110,13 +140,13 @@ describe('renderSummary', () => {
       '❌ GET /api/local-llm/status',
       '✅ Backend stopped, port released',
     ]);
+    // Items skipped for one reason share a row.
     expect(icons[1]).toEqual([
       '❌ Port free before start',
-      '⏭️ bytecode-cache',
-      '⏭️ backend-start',
-      '⏭️ ready',
+      '⏭️ 3 items skipped',
       '⏭️ Backend stopped, port released',
     ]);
+    expect(md).toContain('| ⏭️ | 3 items skipped | port 3000 is held by another process | — |');
 
     // The diagnosis sits under the table, with the measured listeners (several pids in one row).
     const paragraphs = allNodes(ast)
@@ -126,32 +156,47 @@ describe('renderSummary', () => {
       'Diagnosis: Several sockets are bound to the same address: they were bound with SO_REUSEPORT (or SO_REUSEADDR on Windows), and the kernel spreads connections between them — this is the intermittent 404.',
     );
     expect(paragraphs).toContain(
-      'Diagnosis: pid 3604 (`python main.py`, started 2 h ago) is a stale server from an earlier run; stop it (`single-listener-check free --port 3000 --kill`) or set `on-conflict: kill`.',
+      'Diagnosis: pid 3604 (python main.py, started 2 h ago) is a stale server from an earlier run; stop it (single-listener-check free --port 3000 --kill) or set on-conflict: kill.',
     );
-    const probeTable = tables(ast).find((t) => t[0]![0] === 'Probe');
-    expect(probeTable).toEqual([
-      ['Probe', 'Result', 'Status', 'Duration', 'Failures'],
-      ['1', '✅', '200', '4 ms', ''],
-      ['2', '❌', '404', '3 ms', 'expected status 2xx, got 404'],
-      ['3', '✅', '200', '5 ms', ''],
+    // The commands a diagnosis quotes are code spans to copy, not escaped backticks.
+    const stale = allNodes(ast).find(
+      (n) => n.type === 'paragraph' && textOf(n).startsWith('Diagnosis: pid 3604'),
+    )!;
+    expect(
+      allNodes(stale)
+        .filter((n) => n.type === 'inlineCode')
+        .map((n) => n.value),
+    ).toEqual([
+      'python main.py',
+      'single-listener-check free --port 3000 --kill',
+      'on-conflict: kill',
     ]);
+    expect(table(ast, 'Probe')).toEqual([
+      ['Probe', 'Result', 'Status', 'Answered by', 'Duration', 'Failures'],
+      ['1', '✅', '200', '—', '4 ms', '—'],
+      ['2', '❌', '404', '—', '3 ms', 'expected status 2xx, got 404'],
+      ['3', '✅', '200', '—', '5 ms', '—'],
+    ]);
+    // The strip and the answers, then the per-probe table folded away.
+    expect(md).toContain(
+      '**GET /api/local-llm/status** ✅❌✅ 200 ×2, 404 ×1\n\n<details>\n<summary>Each probe, in order</summary>',
+    );
+    // One listener table per port: no item repeats it.
     const holderRows = tables(ast)
       .filter((t) => t[0]![0] === 'Address')
       .flatMap((t) => t.slice(1).map((row) => row.slice(0, 4).join(' ')));
     expect(holderRows).toEqual([
-      '127.0.0.1:5000 IPv4 4101, 4102, 4103 python3', // single-listener's table
-      '0.0.0.0:5000 IPv4 5202 gunicorn',
-      '127.0.0.1:5000 IPv4 4101, 4102, 4103 python3', // api's listeners at readiness
-      '0.0.0.0:3000 IPv4 3604 python', // the stale holder of web's port
+      '127.0.0.1:5000 IPv4 4101, 4102, 4103 python3', // api's listener picture
+      '0.0.0.0:3000 IPv4 3604 python', // the stale holder of web's port, from port-free
     ]);
     const code = allNodes(ast)
       .filter((n) => n.type === 'code')
       .map((n) => n.value);
     expect(code).toContain('0.0.0.0:5000 IPv4 pid 4101\n0.0.0.0:5000 IPv4 pid 5202');
 
-    // web never started: no listener table at readiness and no log block.
+    // web never started: its table shows the holder, and no log block.
     const web = md.slice(md.indexOf('### ❌ web-前端'));
-    expect(web).toContain('No listener was read on this port.');
+    expect(md).not.toContain('No listener was read on this port');
     expect(web).toContain('No backend log was written.');
     expect(web).not.toContain('<details>');
     expect(md).toContain('  ✓ données reçues — 日本語 🚀');
@@ -167,8 +212,15 @@ describe('renderSummary', () => {
     ).toEqual([]);
     // The only raw HTML is the summary's own collapsed log block.
     const html = nodes.filter((n) => n.type === 'html').map((n) => n.value!);
-    expect(html.map((h) => h.split('\n')[0])).toEqual(['<details>', '<pre>', '</details>']);
-    const pre = html[1]!;
+    expect(html.map((h) => h.split('\n')[0])).toEqual([
+      '<details>',
+      '</details>',
+      '<details>',
+      '<pre>',
+      '</details>',
+    ]);
+    expect(html[0]).toBe('<details>\n<summary>Each probe, in order</summary>');
+    const pre = html[3]!;
     expect(pre.endsWith('\n</pre>')).toBe(true);
     expect(pre.slice('<pre>'.length, -'</pre>'.length)).not.toMatch(/<|>/);
     expect(pre).toContain('&lt;/details&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -198,13 +250,13 @@ describe('renderSummary', () => {
     expect(itemRow[2]).toContain(
       `${HOSTILE.html} ${HOSTILE.row} ${HOSTILE.image} ${HOSTILE.link} ${HOSTILE.backticks}`,
     );
-    const timelineRows = tables(ast).find((t) => t[0]![0] === 'Event')!;
-    expect(timelineRows.at(-1)).toEqual([HOSTILE.row, '+950 ms']);
-
+    // In the chart, the hostile event is a plain task name.
+    const events = readGantt(mermaid(md)[0]!).filter((t) => t.section === 'Run');
+    expect(events.at(-1)).toMatchObject({ name: 'a b', startMs: 950, tags: ['milestone'] });
     // Code blocks: every fence is longer than any backtick run inside, so content cannot close it.
     const fenced = nodes.filter((n) => n.type === 'code').map((n) => n.value!);
     expect(fenced).toContain(
-      `npx single-listener-check run --start 'echo ${HOSTILE.backticks} ${HOSTILE.html}'`,
+      `npx single-listener-check run \\\n  --start 'echo ${HOSTILE.backticks} ${HOSTILE.html}'`,
     );
     expect(fenced.some((c) => c.includes('```\n# not a heading'))).toBe(true);
     expect(nodes.filter((n) => n.type === 'heading').map(textOf)).not.toContain('not a heading');
@@ -262,8 +314,8 @@ describe('renderSummary', () => {
         processes: [unnamed, { ...unnamed, pid: 8 }],
       },
     ];
-    const listeners = tables(await parseMarkdown(renderSummary(result)))[1];
-    expect(listeners![1]).toEqual(['[::]:5000', 'IPv6', '7, 8', 'name unreadable', '—', '—']);
+    const listeners = table(await parseMarkdown(renderSummary(result)), 'Address');
+    expect(listeners![1]).toEqual(['[::]:5000', 'IPv6', '7, 8', 'name unreadable', '—', '—', '—']);
   });
 });
 

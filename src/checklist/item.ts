@@ -13,6 +13,7 @@ export interface ItemOutcome {
   headline?: string;
   listeners?: ListenerSocket[];
   probes?: ProbeResult[];
+  crashLine?: string;
   /** The rest of the checklist is meaningless after this: later items skip with this reason. */
   fatal?: string;
 }

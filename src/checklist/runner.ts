@@ -207,6 +207,11 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
         logPath: run.log ? run.logPath : null,
         logTail: run.log?.tail() ?? [],
         timeline: [...run.timeline, ...run.watch.events()].sort((a, b) => a.atMs - b.atMs),
+        socketSpans: [...run.watch.records.values()].map((r) => ({
+          socketId: r.socket.socketId,
+          firstSeenMs: r.firstSeenMs,
+          goneMs: r.goneMs,
+        })),
       };
     });
     return {

@@ -46,6 +46,8 @@ export interface ItemResult {
   /** The listener table this item measured, when it measured one. */
   listeners?: ListenerSocket[];
   probes?: ProbeResult[];
+  /** The backend crashed: the one log line that says why (an exception line), when one does. */
+  crashLine?: string;
 }
 
 export interface TimelineEvent {
@@ -81,6 +83,16 @@ export interface ServiceResult {
   /** Last 50 lines of the backend log. */
   logTail: string[];
   timeline: TimelineEvent[];
+  /** When each socket the port watch saw appeared and went away (the timeline picture). */
+  socketSpans?: SocketSpan[];
+}
+
+export interface SocketSpan {
+  socketId: string;
+  /** Milliseconds since the run started. */
+  firstSeenMs: number;
+  /** The first read that no longer listed it; null when it still listened at the last read. */
+  goneMs: number | null;
 }
 
 export interface RunResult {

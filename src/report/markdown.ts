@@ -62,3 +62,29 @@ export function mdTable(
   const rule = align.map((a) => (a === 'c' ? ':-:' : a === 'r' ? '--:' : '---'));
   return [header, rule, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
+
+/**
+ * A code span for one line of untrusted text (a command line): its backtick fence is longer
+ * than any backtick run inside, so nothing in it is read as markdown. Not for table cells,
+ * where GFM splits on `|` even inside code.
+ */
+export function mdCode(s: string): string {
+  const text = cleanText(s).replace(/\s+/g, ' ').trim();
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/**
+ * One line of our own prose that quotes commands in backticks (a diagnosis): each quote becomes a
+ * code span to copy, everything else is escaped as mdInline. Either way untrusted text inside
+ * stays inert, however its own backticks split it. Not for table cells.
+ */
+export function mdWithCode(s: string): string {
+  return cleanText(s)
+    .replace(/\n/g, ' ')
+    .split(/`([^`]+)`/)
+    .map((part, i) => (i % 2 === 1 ? mdCode(part) : mdInline(part)))
+    .join('');
+}

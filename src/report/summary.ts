@@ -1,13 +1,15 @@
 /**
- * The GitHub job summary (README, "Reports"): verdict, one table of items per service, the
- * diagnosis of failing items, listener tables, timeline, backend log tail and the reproduce
- * command. Every piece of untrusted text goes through markdown.ts; the whole stays under
+ * The GitHub job summary (README, "Reports"): verdict with the "why" callout, one table of items
+ * per service, the diagnosis of failing items, each endpoint's probes, one listener table per
+ * port, the timeline chart, the backend log tail (once, collapsed) and the reproduce command. Every piece of untrusted text goes through markdown.ts; the whole stays under
  * SUMMARY_LIMIT_BYTES, dropping the least useful parts first and saying what was left out.
  */
 import type { ItemResult, ItemStatus, RunResult, ServiceResult } from '../checklist/types.js';
-import type { ListenerSocket } from '../platform/types.js';
-import { formatEndpoint } from './listener-table.js';
-import { codeBlock, htmlEscape, mdInline, mdParagraph, mdTable } from './markdown.js';
+import { ganttChart } from './gantt.js';
+import { codeBlock, htmlEscape, mdInline, mdParagraph, mdTable, mdWithCode } from './markdown.js';
+import { probeSection } from './summary-probes.js';
+import { cell, portListenerTable } from './summary-listeners.js';
+import { shellLines } from './shell-lines.js';
 import {
   cleanText,
   countStatuses,
@@ -15,12 +17,11 @@ import {
   describeCounts,
   describePorts,
   formatDuration,
-  probesDisagree,
 } from './text.js';
+import { whyCallout } from './why.js';
 
 /** GitHub refuses step summaries over 1 MiB; stay well below it. */
 export const SUMMARY_LIMIT_BYTES = 512 * 1024;
-const CELL_MAX = 300;
 const LINE_MAX = 1000;
 const DETAIL_LINES_MAX = 60;
 
@@ -37,9 +38,9 @@ interface Part {
 export function renderSummary(result: RunResult, limitBytes = SUMMARY_LIMIT_BYTES): string {
   const parts: Part[] = [
     { text: head(result), dropRank: 0, label: 'verdict' },
-    ...result.services.flatMap(serviceParts),
+    ...result.services.flatMap((service) => serviceParts(service, result.durationMs)),
     {
-      text: `### Reproduce locally\n\n${codeBlock([result.reproduce], 'sh')}`,
+      text: `### Reproduce locally\n\n${codeBlock(shellLines(result.reproduce), 'sh')}`,
       dropRank: 0,
       label: 'reproduce command',
     },
@@ -47,11 +48,14 @@ export function renderSummary(result: RunResult, limitBytes = SUMMARY_LIMIT_BYTE
   return fit(parts, limitBytes);
 }
 
+/** The verdict heading, the "why" callout right under it, then the counts and run facts. */
 function head(result: RunResult): string {
   const ports = result.services.map((s) => s.port);
   const verdict = `single-listener-check ${result.result === 'pass' ? 'passed' : 'failed'}`;
+  const why = whyCallout(result);
   const lines = [
     `## ${verdictIcon(result.result)} ${verdict}${ports.length > 0 ? ` — ${describePorts(ports)}` : ''}`,
+    ...(why ? ['', why] : []),
     '',
     `**${describeCounts(countStatuses(result.services.flatMap((s) => s.items)))}** in ${formatDuration(result.durationMs)}` +
       ` · ${mdInline(result.platform)} · ${mdInline(`${result.tool.name} ${result.tool.version}`)}` +
@@ -76,7 +80,27 @@ function attachNote(service: ServiceResult, several: boolean): string {
   return `> **Attach mode${which}:** nothing was started; checked the server already listening on port ${service.port}, started elsewhere.`;
 }
 
-function serviceParts(service: ServiceResult): Part[] {
+/**
+ * The checklist's rows; items skipped for the same reason share one row (`⏭️ 8 items skipped`),
+ * where the first of them stood.
+ */
+function checklistRows(items: readonly ItemResult[]): string[][] {
+  const reason = (item: ItemResult) => item.summary.replace(/^skipped: /, '');
+  const skipped = new Map<string, ItemResult[]>();
+  for (const item of items.filter((i) => i.status === 'skip'))
+    skipped.set(reason(item), [...(skipped.get(reason(item)) ?? []), item]);
+  return items.flatMap((item) => {
+    const same = item.status === 'skip' ? skipped.get(reason(item))! : [item];
+    if (same.length < 2)
+      return [
+        [ICON[item.status], cell(item.title), cell(item.summary), formatDuration(item.durationMs)],
+      ];
+    if (same[0] !== item) return [];
+    return [[ICON.skip, `${same.length} items skipped`, cell(reason(item)), '—']];
+  });
+}
+
+function serviceParts(service: ServiceResult, runMs: number): Part[] {
   const name = mdInline(service.name);
   const table =
     service.items.length === 0
@@ -84,12 +108,7 @@ function serviceParts(service: ServiceResult): Part[] {
       : mdTable(
           ['', 'Item', 'Summary', 'Duration'],
           ['c', 'l', 'l', 'r'],
-          service.items.map((item) => [
-            ICON[item.status],
-            cell(item.title),
-            cell(item.summary),
-            formatDuration(item.durationMs),
-          ]),
+          checklistRows(service.items),
         );
   const parts: Part[] = [
     {
@@ -98,93 +117,55 @@ function serviceParts(service: ServiceResult): Part[] {
       label: `checklist of ${service.name}`,
     },
   ];
+  const shownLines = new Set<string>();
   for (const item of service.items) {
-    if (item.status === 'fail' || item.status === 'warn' || probesDisagree(item)) {
-      parts.push({
-        text: itemDetails(item),
-        dropRank: 1,
-        label: `details of ${service.name} ${item.id}`,
-      });
-    }
+    const details =
+      item.status === 'fail' || item.status === 'warn' ? itemDetails(item, shownLines) : null;
+    if (details)
+      parts.push({ text: details, dropRank: 1, label: `details of ${service.name} ${item.id}` });
   }
+  const probes = probeSection(service);
+  if (probes) parts.push({ text: probes, dropRank: 1, label: `probes of ${service.name}` });
   parts.push(
     {
-      text: `**Listeners on port ${service.port}**\n\n${
-        service.listeners.length > 0
-          ? listenerTable(service.listeners)
-          : 'No listener was read on this port.'
-      }\n\n**Timeline**\n\n${timeline(service)}`,
+      text: portListenerTable(service),
       dropRank: 2,
-      label: `listeners and timeline of ${service.name}`,
+      label: `listeners of ${service.name}`,
+    },
+    {
+      text: `**Timeline**\n\n${ganttChart(service, runMs)}`,
+      dropRank: 2,
+      label: `timeline of ${service.name}`,
     },
     { text: logBlock(service), dropRank: 3, label: `backend log of ${service.name}` },
   );
   return parts;
 }
 
-function itemDetails(item: ItemResult): string {
+/**
+ * What a failed or warning item adds to its table row: its diagnosis and the detail lines no
+ * earlier item showed (`shown` collects them). The listener table, the probes and the log tail
+ * are shown once each, further down; null when nothing is left.
+ */
+function itemDetails(item: ItemResult, shown: Set<string>): string | null {
+  const logAt = item.details.indexOf('last log lines:');
+  const details = (logAt < 0 ? item.details : item.details.slice(0, logAt)).filter(
+    (line) => !shown.has(line),
+  );
+  for (const line of details) shown.add(line);
+  if (!item.diagnosis && details.length === 0) return null;
   const blocks = [
     `#### ${ICON[item.status]} ${mdInline(item.title)}`,
     mdParagraph(cut(item.summary, LINE_MAX)),
   ];
-  if (item.diagnosis) blocks.push(`**Diagnosis:** ${mdInline(cut(item.diagnosis, LINE_MAX))}`);
-  if (item.details.length > 0) {
-    const shown = item.details.slice(0, DETAIL_LINES_MAX).map((line) => cut(line, LINE_MAX));
-    if (item.details.length > shown.length)
-      shown.push(`… ${item.details.length - shown.length} more lines in report.json`);
-    blocks.push(codeBlock(shown));
+  if (item.diagnosis) blocks.push(`**Diagnosis:** ${mdWithCode(cut(item.diagnosis, LINE_MAX))}`);
+  if (details.length > 0) {
+    const lines = details.slice(0, DETAIL_LINES_MAX).map((line) => cut(line, LINE_MAX));
+    if (details.length > lines.length)
+      lines.push(`… ${details.length - lines.length} more lines in report.json`);
+    blocks.push(codeBlock(lines));
   }
-  if (item.probes && probesDisagree(item)) {
-    blocks.push(
-      mdTable(
-        ['Probe', 'Result', 'Status', 'Duration', 'Failures'],
-        ['r', 'c', 'r', 'r', 'l'],
-        item.probes.map((p) => [
-          String(p.n),
-          p.ok ? ICON.pass : ICON.fail,
-          p.status === null ? '—' : String(p.status),
-          formatDuration(p.durationMs),
-          cell(p.failures.join('; ')),
-        ]),
-      ),
-    );
-  }
-  if (item.listeners && item.listeners.length > 0) blocks.push(listenerTable(item.listeners));
   return blocks.join('\n\n');
-}
-
-function listenerTable(sockets: readonly ListenerSocket[]): string {
-  const distinct = (values: string[]) => [...new Set(values.filter(Boolean))];
-  return mdTable(
-    ['Address', 'Family', 'PIDs', 'Process', 'Command line', 'Started'],
-    ['l', 'l', 'l', 'l', 'l', 'l'],
-    sockets.map((s) => {
-      const starts = distinct(s.processes.map((p) => p.startedAt ?? '')).sort();
-      return [
-        cell(formatEndpoint(s.address, s.port)),
-        s.family,
-        s.processes.map((p) => `${p.pid}${p.state === 'exited' ? ' (exited)' : ''}`).join(', ') ||
-          '—',
-        s.ownerUnknown
-          ? cell(`unknown: ${s.ownerUnknown}`)
-          : cell(distinct(s.processes.map((p) => p.name.trim() || 'name unreadable')).join(', ')) ||
-            '—',
-        distinct(s.processes.map((p) => p.command))
-          .map(cell)
-          .join('<br>') || '—',
-        starts[0] ? cell(starts[0]) : '—',
-      ];
-    }),
-  );
-}
-
-function timeline(service: ServiceResult): string {
-  if (service.timeline.length === 0) return 'No events.';
-  return mdTable(
-    ['Event', 'At'],
-    ['l', 'r'],
-    service.timeline.map((e) => [cell(e.event), `+${Math.round(e.atMs)} ms`]),
-  );
 }
 
 function logBlock(service: ServiceResult): string {
@@ -207,11 +188,6 @@ function logBlock(service: ServiceResult): string {
     '',
     '</details>',
   ].join('\n');
-}
-
-/** A table cell: one line, escaped, cut to a readable length. */
-function cell(s: string): string {
-  return mdInline(cut(cleanText(s), CELL_MAX));
 }
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');

@@ -66,3 +66,14 @@ export function probesDisagree(item: ItemResult): boolean {
   const probes = item.probes ?? [];
   return probes.some((p) => p.ok !== probes[0]?.ok || p.status !== probes[0]?.status);
 }
+
+/**
+ * A long command cut in the middle (`/usr/bin/python3 -u /ho…/server.py 5000 404`): its start
+ * names the program and its end the arguments that tell two servers apart.
+ */
+export function shortCommand(command: string, max: number): string {
+  const text = cleanText(command).replace(/\s+/g, ' ').trim();
+  if (text.length <= max) return text;
+  const head = Math.ceil((max - 1) * 0.4);
+  return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+}

@@ -10,6 +10,7 @@ import { deriveBaseUrl } from '../../http/base-url.js';
 import { httpRequest } from '../../http/request.js';
 import { checkResource } from '../../http/wait-on.js';
 import { describeExit } from '../backend.js';
+import { findCrashLine } from '../crash-line.js';
 import { describeProcess } from '../../process/describe.js';
 import { fail, logTail, pass, type ChecklistItem, type ItemOutcome } from '../item.js';
 import type { ServiceRun } from '../service-run.js';
@@ -115,8 +116,10 @@ function exitedEarly(service: ServiceRun, wasDaemonized: boolean): ItemOutcome {
   const summary = wasDaemonized
     ? `the start command exited (${describeExit(backend.exit!)}) and every process it left running exited before the backend was ready`
     : `backend exited before it was ready (${describeExit(backend.exit!)})`;
+  const crashLine = findCrashLine(service.log?.tail() ?? []);
   return fail(summary, {
     details: logTail(service),
+    ...(crashLine ? { crashLine } : {}),
     fatal: 'the backend exited before it was ready',
   });
 }
