@@ -22,11 +22,11 @@ describe('failureAnnotations', () => {
     expect(annotations[1]!.message).toBe('flapping: 2 of 3 probes passed, probes disagree');
   });
 
-  test("an item's headline (a crash's exception line) is the title, else its title", () => {
+  test("an item's crashLine (a crash's exception line) is the title, else its title", () => {
     const result = failingRun();
     const [api] = result.services;
     const failed = api!.items.find((item) => item.status === 'fail')!;
-    failed.headline =
+    failed.crashLine =
       "FileNotFoundError: [Errno 2] No such file or directory: 'config/settings.json'";
     expect(failureAnnotations(result).map((a) => a.title)).toEqual([
       "api: FileNotFoundError: [Errno 2] No such file or directory: 'config/settings.json'",

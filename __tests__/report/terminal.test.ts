@@ -196,7 +196,7 @@ describe('wrapping to the width, the closing line, the log tail once', () => {
     expect(lines).toContain('      last log lines: printed above as they came (api │ …)');
   });
 
-  test("a crash's headline (its exception line) comes first under the item", () => {
+  test("a crash's crashLine (its exception line) comes first under the item", () => {
     let text = '';
     const reporter = createTerminalReporter(
       { write: (s) => (text += s), isTTY: false },
@@ -204,7 +204,7 @@ describe('wrapping to the width, the closing line, the log tail once', () => {
     );
     const headline =
       "FileNotFoundError: [Errno 2] No such file or directory: 'config/settings.json'";
-    reporter.itemFinished({ ...crash(), headline });
+    reporter.itemFinished({ ...crash(), crashLine: headline });
     expect(text.split('\n').slice(1, 3)).toEqual([`      ${headline}`, '      last log lines:']);
   });
 

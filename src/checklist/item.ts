@@ -9,10 +9,9 @@ export interface ItemOutcome {
   summary: string;
   details?: string[];
   diagnosis?: string;
-  /** The one line that says what went wrong (a crash's exception line): see ItemResult. */
-  headline?: string;
   listeners?: ListenerSocket[];
   probes?: ProbeResult[];
+  /** See ItemResult.crashLine. */
   crashLine?: string;
   /** The rest of the checklist is meaningless after this: later items skip with this reason. */
   fatal?: string;

@@ -35,18 +35,16 @@ export interface ItemResult {
    * likely cause and the fix).
    */
   diagnosis?: string;
-  /**
-   * The one line that says what went wrong, when there is one better than the title (a crash's
-   * exception line): the error annotation's title.
-   */
-  headline?: string;
   /** Milliseconds since the run started. */
   startedAtMs: number;
   durationMs: number;
   /** The listener table this item measured, when it measured one. */
   listeners?: ListenerSocket[];
   probes?: ProbeResult[];
-  /** The backend crashed: the one log line that says why (an exception line), when one does. */
+  /**
+   * The backend crashed: the one log line that says why (an exception line), when one does. It
+   * is the error annotation's title and the first line under the item in the terminal.
+   */
   crashLine?: string;
 }
 

@@ -33,7 +33,7 @@ export function capAnnotations(
 }
 
 /**
- * One annotation per failed item, titled `<service>: <headline>` (the line that says what went
+ * One annotation per failed item, titled `<service>: <crashLine>` (the line that says what went
  * wrong, e.g. a crash's exception) or else `<service>: <item title>`, capped (capAnnotations).
  */
 export function failureAnnotations(result: RunResult, max = MAX_ERROR_ANNOTATIONS): Annotation[] {
@@ -41,7 +41,7 @@ export function failureAnnotations(result: RunResult, max = MAX_ERROR_ANNOTATION
     service.items
       .filter((item) => item.status === 'fail')
       .map((item) => ({
-        title: cleanText(`${service.name}: ${item.headline ?? item.title}`).replace(/\n/g, ' '),
+        title: cleanText(`${service.name}: ${item.crashLine ?? item.title}`).replace(/\n/g, ' '),
         message: cleanText(item.diagnosis ? `${item.summary}\n${item.diagnosis}` : item.summary),
       })),
   );

@@ -271,7 +271,7 @@ function itemDetailLines(item: ItemResult, logAbove: string | null): DetailLine[
   });
   const whole = (text: string): DetailLine => ({ text, hanging: null });
   const lines: DetailLine[] = [];
-  if (item.headline) lines.push(prose(item.headline));
+  if (item.crashLine) lines.push(prose(item.crashLine));
   if (item.diagnosis)
     lines.push(prose(`${DIAGNOSIS}${item.diagnosis}`, ' '.repeat(DIAGNOSIS.length)));
   const details = item.details.flatMap((d) => cleanText(d).split('\n'));
