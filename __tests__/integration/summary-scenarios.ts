@@ -171,6 +171,15 @@ export function loosen(text: string): string {
       .replace(/(?:\d{3}|no answer) ×\d+(?:, (?:\d{3}|no answer) ×\d+)*/g, 'ANSWERS')
       .replace(/probes answered \d{3}(?:, \d{3})*/g, 'probes answered STATUSES')
       .replace(/(?:^\| \d+ \| [✅❌] \|.*\n)+/gm, '| PROBE ROWS |\n')
+      // One line per answering process, in the order each first answered: the kernel decides.
+      .replace(/(?:^- (?:pid \d+|not attributed).*\n)+/gm, (lines) =>
+        lines
+          .split('\n')
+          .filter(Boolean)
+          .sort()
+          .map((line) => `${line}\n`)
+          .join(''),
+      )
       .replace(/^```text\n([\s\S]*?)\n```$/gm, (_, body: string) =>
         ['```text', ...body.split('\n').sort(), '```'].join('\n'),
       )
