@@ -5,7 +5,6 @@
  * A survivor is named with how it was recognised and its parent chain.
  */
 import { rm } from 'node:fs/promises';
-import { performance } from 'node:perf_hooks';
 import { stopProcessTree } from '../../process/stop.js';
 import type { ListenerSocket } from '../../platform/types.js';
 import { describeProcess } from '../../process/describe.js';

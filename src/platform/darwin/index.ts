@@ -2,6 +2,7 @@
  * macOS: listeners from `lsof -F`, process details from `ps`; when not root, `netstat -anv`
  * cross-checks lsof (docs/platforms.md).
  */
+import { posixStopping } from '../posix-stop.js';
 import { isMissingTool, runCommand, type RunCommand } from '../run-command.js';
 import {
   skippedText,
@@ -11,6 +12,7 @@ import {
   type ProcessInfo,
   type SkippedRow,
 } from '../types.js';
+import { knownSystemHolder } from './known-holders.js';
 import { lsofArgs, readLsofFields, type LsofSocketEntry } from './lsof.js';
 import { NETSTAT_ARGS, parseNetstatListeners, type NetstatListener } from './netstat.js';
 import {
@@ -133,6 +135,8 @@ export function createDarwinPlatform(
     },
 
     listProcesses: () => readProcesses('all'),
+    ...posixStopping,
+    knownHolder: knownSystemHolder,
   };
 }
 

@@ -1,4 +1,5 @@
 /** The Linux platform: /proc only, no external command (README, "Platforms"). */
+import { posixStopping } from '../posix-stop.js';
 import type { Platform } from '../types.js';
 import { findMarkedPids, markerState } from './environ.js';
 import { readListenRows } from './listen-table.js';
@@ -16,4 +17,5 @@ export const linuxPlatform: Platform = {
   findMarked: async (marker) => findMarkedPids(marker).flatMap((pid) => readProcess(pid) ?? []),
   getProcess: async (pid) => readProcess(pid),
   listProcesses: async () => listPids().flatMap((pid) => readProcess(pid) ?? []),
+  ...posixStopping,
 };

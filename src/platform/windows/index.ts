@@ -21,6 +21,7 @@ import {
   type PowerShell,
 } from './powershell.js';
 import { parseListenerReport, parseWin32ProcessJson } from './powershell-json.js';
+import { windowsStopping } from './stop.js';
 import { parseTasklistCsv, TASKLIST_ARGS } from './tasklist.js';
 import {
   identifySockets,
@@ -93,6 +94,7 @@ export function createWindowsPlatform(run: RunCommand): Platform {
     getProcesses,
     livenessPollMs: 250,
     listProcesses: () => requireProcesses(run, powershell, null),
+    ...windowsStopping(run),
   };
 }
 
