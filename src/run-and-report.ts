@@ -12,7 +12,7 @@ import type { RunResult } from './checklist/types.js';
 import { reproduceFile } from './checklist/reproduce.js';
 import { runChecklist } from './checklist/runner.js';
 import { INTERRUPTED_GRACE_MS } from './checklist/teardown-grace.js';
-import { createRedactor } from './report/redact.js';
+import { createRedactor } from './format/redact.js';
 import { renderSummary } from './report/summary.js';
 import { createTerminalReporter, terminalColor } from './report/terminal.js';
 import { writeReports } from './report/write.js';

@@ -4,10 +4,9 @@
  * master and its workers, one process on `0.0.0.0` + `[::]`), never per process.
  */
 import type { Family, ListenerSocket, ProcessInfo } from '../platform/types.js';
-import { describeHolders } from '../process/describe.js';
+import { describeHolders, formatEndpoint } from '../process/describe.js';
 import { descendants, topmost } from '../process/tree.js';
-import { formatAge } from '../report/age.js';
-import { formatEndpoint } from '../report/listener-table.js';
+import { formatAge } from '../format/age.js';
 import { groupListeners } from './listener-count.js';
 import type { ServiceRun } from './service-run.js';
 

@@ -10,7 +10,7 @@ import { currentPlatform } from '../platform/index.js';
 import type { Platform, ProcessInfo } from '../platform/types.js';
 import { describeProcess } from '../process/describe.js';
 import { describeSocketHolders } from '../report/listener-table.js';
-import { formatDuration } from '../report/text.js';
+import { formatDuration } from '../format/duration.js';
 import { defineCommand } from './args.js';
 
 const processes = (n: number) => `${n} process${n === 1 ? '' : 'es'}`;

@@ -11,7 +11,7 @@ import {
 } from '../../process/stop-holders.js';
 import { topmost } from '../../process/tree.js';
 import { skippedRowsOf, type ListenerSocket } from '../../platform/types.js';
-import { formatDuration } from '../../report/text.js';
+import { formatDuration } from '../../format/duration.js';
 import { diagnoseHolders, uniqueHolders } from '../diagnosis.js';
 import { ATTACH_SKIP, fail, pass, skip, warn, type ChecklistItem } from '../item.js';
 
