@@ -70,10 +70,13 @@ export interface ProcessSpec extends StopBehaviour {
   envUnreadable?: boolean;
 }
 
-/** The process a startBackend spawns, and when it exits on its own. */
+/** The process a startBackend spawns, and what it does from then on (ms after its spawn). */
 export interface SpawnSpec extends ProcessSpec {
-  exitsAt?: number;
+  /** It exits on its own this long after its spawn, with `exitCode` (default 0). */
+  exitsAfter?: number;
   exitCode?: number;
+  /** Steps run this long after its spawn: `[[300, () => system.bind(7, 5000)]]`. */
+  then?: Array<[ms: number, step: () => void]>;
 }
 
 interface FakeProcess extends StopBehaviour {
@@ -113,7 +116,10 @@ export class FakeSystem {
     return Date.now() - this.t0;
   }
 
-  /** Runs `step` at t=`ms` (jest fake timers drive it). */
+  /**
+   * Runs `step` at t=`ms` (jest fake timers drive it). The run's own steps drift by the real file
+   * reads it waits on: script what the backend does with SpawnSpec's `then`, relative to its spawn.
+   */
   at(ms: number, step: () => void): this {
     setTimeout(step, Math.max(0, ms - this.now()));
     return this;
@@ -201,8 +207,8 @@ export class FakeSystem {
 
   /**
    * The next startBackend spawns this process (the shell running the start command), which gets
-   * the run's marker in its environment and leads its own group; `exitsAt`: it exits then with
-   * `exitCode` (default 0). Spawns with none queued fail like a missing shell.
+   * the run's marker in its environment and leads its own group, then follows its script.
+   * Spawns with none queued fail like a missing shell.
    */
   spawns(spec: SpawnSpec): this {
     this.queued.push(spec);
@@ -236,8 +242,10 @@ export class FakeSystem {
       readLog: () => undefined,
       release: () => undefined,
     };
-    if (spec.exitsAt !== undefined)
-      this.at(spec.exitsAt, () => this.exit(spec.pid, spec.exitCode ?? 0));
+    for (const [ms, step] of spec.then ?? []) setTimeout(step, ms);
+    if (spec.exitsAfter !== undefined) {
+      setTimeout(() => this.exit(spec.pid, spec.exitCode ?? 0), spec.exitsAfter);
+    }
     return backend;
   };
 
