@@ -153,7 +153,10 @@ export class FakeSystem {
     return this;
   }
 
-  /** `pid` starts listening on `port`; returns the socket id. Several pids: one shared socket. */
+  /**
+   * `pid` starts listening on `port`; returns the socket id. Several pids: one shared socket.
+   * Pids that no longer run bind nothing (a scripted step of a process stopped before it).
+   */
   bind(
     pids: number | number[],
     port: number,
@@ -163,7 +166,8 @@ export class FakeSystem {
     },
   ): string {
     const socketId = `fake-${this.nextSocketId++}`;
-    this.sockets.push({ socketId, address, port, family, pids: [pids].flat() });
+    const holders = [pids].flat().filter((pid) => this.procs.has(pid));
+    if (holders.length > 0) this.sockets.push({ socketId, address, port, family, pids: holders });
     return socketId;
   }
 
