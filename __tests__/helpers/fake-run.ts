@@ -14,6 +14,8 @@ import { serviceConfig } from './service-config.js';
 
 /** Far more fake time than any scripted run needs: a run still going then is stuck. */
 const MAX_FAKE_MS = 15 * 60_000;
+/** Fake time per real event-loop turn: half the watch's poll, so no poll is skipped over. */
+const STEP_MS = 5;
 
 /**
  * Fake timers, Date and performance; setImmediate stays real so file reads (the report folder,
@@ -79,7 +81,7 @@ export async function runOnFake(
     while (!settled) {
       if (system.now() > MAX_FAKE_MS) throw new Error('the run did not end on the fake clock');
       await new Promise((resolve) => setImmediate(resolve));
-      await jest.advanceTimersByTimeAsync(1);
+      await jest.advanceTimersByTimeAsync(STEP_MS);
     }
     return { result: await running, finished, partials };
   } finally {
