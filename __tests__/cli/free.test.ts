@@ -8,7 +8,7 @@ import {
   removeAppDir,
   spawnGunicorn,
   spawnNodeServer,
-} from '../fixtures/linux/servers.js';
+} from '../helpers/real-listeners.js';
 import { PYTHON } from '../helpers/procs.js';
 import { HAS_SS, ourPidSets, ssPidSets } from '../fixtures/linux/ss.js';
 

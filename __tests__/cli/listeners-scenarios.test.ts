@@ -20,7 +20,7 @@ import {
   spawnGunicorn,
   spawnPythonListener,
   writeNginxConfig,
-} from '../fixtures/linux/servers.js';
+} from '../helpers/real-listeners.js';
 import { PYTHON, freePort, spawnTracked, until } from '../helpers/procs.js';
 
 const APPS = fileURLToPath(new URL('../apps/', import.meta.url));

@@ -1,6 +1,6 @@
 import { formatDuration, httpRequest, type HttpResponse } from '../../src/http/request.js';
 import { freePort, until } from '../helpers/procs.js';
-import { serve, serveSelfSignedTls, type InProcessServer } from './servers.js';
+import { serve, serveSelfSignedTls, type InProcessServer } from '../helpers/http-servers.js';
 
 let server: InProcessServer | undefined;
 afterEach(async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { UsageError } from '../../src/errors.js';
 import { checkResource, parseWaitOnResource } from '../../src/http/wait-on.js';
 import { freePort } from '../helpers/procs.js';
-import { serve, serveSelfSignedTls, type InProcessServer } from './servers.js';
+import { serve, serveSelfSignedTls, type InProcessServer } from '../helpers/http-servers.js';
 
 describe('parsing', () => {
   test.each([

@@ -12,7 +12,7 @@ import {
   spawnGunicorn,
   spawnNodeServer,
   spawnPythonListener,
-} from '../fixtures/linux/servers.js';
+} from '../helpers/real-listeners.js';
 
 afterEach(cleanupProcesses);
 afterAll(removeAppDir);

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { pythonListenCode } from '../fixtures/linux/servers.js';
+import { pythonListenCode } from '../helpers/real-listeners.js';
 import { cleanupProcesses, freePort, PYTHON, spawnTracked, until } from '../helpers/procs.js';
 import { linuxPlatform } from '../../src/platform/linux/index.js';
 import type { RunResult } from '../../src/checklist/types.js';
