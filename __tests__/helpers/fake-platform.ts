@@ -282,7 +282,23 @@ export class FakeSystem {
     setTimeout(() => this.exit(pid, null, 'SIGTERM'), proc.termDelayMs);
   }
 
-  private stop({ signal, pids, groups }: StopRequest): void {
+  /** Ends `root` and every descendant at once, as taskkill /T /F does. */
+  private endTree(root: number): void {
+    const below = [...this.procs.values()].filter((p) => p.info.ppid === root);
+    this.deliver(root, 'SIGKILL');
+    for (const child of below) this.endTree(child.info.pid);
+  }
+
+  private stop({ signal, pids, groups, tree }: StopRequest): void {
+    if (this.os === 'win32') {
+      this.sent.push({
+        atMs: this.now(),
+        text: `taskkill ${tree === undefined ? pids.join(' ') : `${tree} /T`}`,
+      });
+      if (tree !== undefined) return this.endTree(tree);
+      for (const pid of pids) this.deliver(pid, 'SIGKILL');
+      return;
+    }
     for (const group of groups) {
       this.sent.push({ atMs: this.now(), text: `${signal} -${group}` });
       const members = [...this.procs.values()].filter((p) => p.info.pgid === group);
@@ -294,24 +310,42 @@ export class FakeSystem {
     }
   }
 
-  /** The Platform view of this system (Linux-like: markers readable, signals). */
-  readonly platform: Platform = fakePlatform({
-    watchPollMs: 10,
-    listListeners: async (port) =>
-      this.sockets.filter((s) => s.port === port).map((s) => this.listed(s)),
-    listeningSocketsOf: async (pids) =>
-      this.sockets.filter((s) => s.pids.some((p) => pids.includes(p))).map((s) => this.listed(s)),
-    markerState: async (pid, marker) => {
-      const proc = this.procs.get(pid);
-      if (!proc || proc.envUnreadable) return 'unreadable';
-      return proc.env.includes(marker) ? 'marked' : 'unmarked';
-    },
-    findMarked: async (marker) =>
-      [...this.procs.values()]
-        .filter((p) => !p.envUnreadable && p.env.includes(marker))
-        .map((p) => ({ ...p.info })),
-    getProcess: async (pid) => this.info(pid),
-    listProcesses: async () => [...this.procs.values()].map((p) => ({ ...p.info })),
-    stopProcesses: async (request) => this.stop(request),
-  });
+  /**
+   * The Platform view of this system: Linux-like (markers readable, signals, process groups), or
+   * Windows-like (no environments to read, taskkill, no groups).
+   */
+  readonly platform: Platform;
+
+  constructor(private readonly os: 'linux' | 'win32' = 'linux') {
+    const windows = os === 'win32';
+    this.platform = fakePlatform({
+      name: os,
+      watchPollMs: 10,
+      stopMethod: windows ? 'taskkill' : 'signals',
+      spawnOptions: { detached: !windows },
+      listListeners: async (port) =>
+        this.sockets.filter((s) => s.port === port).map((s) => this.listed(s)),
+      listeningSocketsOf: async (pids) =>
+        this.sockets.filter((s) => s.pids.some((p) => pids.includes(p))).map((s) => this.listed(s)),
+      markerState: async (pid, marker) => {
+        const proc = this.procs.get(pid);
+        if (!proc || proc.envUnreadable || windows) return 'unreadable';
+        return proc.env.includes(marker) ? 'marked' : 'unmarked';
+      },
+      findMarked: async (marker) =>
+        [...this.procs.values()]
+          .filter((p) => !windows && !p.envUnreadable && p.env.includes(marker))
+          .map((p) => ({ ...p.info })),
+      getProcess: async (pid) => this.info(pid),
+      listProcesses: async () => [...this.procs.values()].map((p) => ({ ...p.info })),
+      stopProcesses: async (request) => this.stop(request),
+    });
+  }
+
+  /** The backend prints `text` (into the log capture of the last spawn). */
+  print(text: string): void {
+    const spawn = this.spawned.at(-1);
+    if (!spawn) throw new Error('nothing was spawned to print');
+    spawn.log.write(Buffer.from(text));
+  }
 }
