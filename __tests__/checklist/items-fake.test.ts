@@ -1,8 +1,10 @@
 /**
  * Items on a scripted FakeSystem (jest's fake clock; no real process): the log patterns, attach
- * mode's skips, and teardown on a Windows-like platform (taskkill of the tree, no grace).
+ * mode's skips, teardown on a Windows-like platform (taskkill of the tree, no grace), and a
+ * system service the platform knows as a holder.
  */
 import { jest } from '@jest/globals';
+import { darwinPlatform } from '../../src/platform/darwin/index.js';
 import { FakeSystem } from '../helpers/fake-platform.js';
 import { fakeService, itemOf, runOnFake, statuses, useFakeClock } from '../helpers/fake-run.js';
 
@@ -81,4 +83,21 @@ test('Windows-like platform: teardown ends the tree with one taskkill /T, no SIG
   );
   expect(teardown.details!.join('\n')).not.toMatch(/SIGKILL/);
   expect(result.platform).toBe('win32');
+});
+
+test("port-free names a system service the platform knows (macOS's AirPlay Receiver on 5000)", async () => {
+  const system = new FakeSystem();
+  system.process({ pid: 512, name: 'ControlCenter', command: 'ControlCenter' }).bind(512, PORT);
+  const darwin = { ...system.platform, name: 'darwin' as const };
+  const held = [fakeService({ port: PORT })];
+
+  const onMac = await runOnFake(system, held, {
+    platform: { ...darwin, knownHolder: darwinPlatform.knownHolder },
+  });
+  const elsewhere = await runOnFake(system, held);
+
+  expect(itemOf(onMac.result, 'port-free').diagnosis).toMatch(
+    /^ControlCenter is macOS's AirPlay Receiver/,
+  );
+  expect(itemOf(elsewhere.result, 'port-free').diagnosis ?? '').not.toMatch(/AirPlay/);
 });
