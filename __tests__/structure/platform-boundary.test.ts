@@ -1,15 +1,18 @@
 /**
  * Every OS difference lives behind Platform (src/platform/): no other source reads
- * process.platform, which src/platform/index.ts reads once to choose the platform.
+ * process.platform (or os.platform()); src/platform/index.ts reads it once to choose the
+ * platform.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SRC, sourceFiles } from './source-graph.js';
 
-test('no process.platform outside src/platform/', () => {
+test('no process.platform or os.platform() outside src/platform/', () => {
   const outside = sourceFiles()
     .filter((file) => !file.startsWith(`platform${path.sep}`))
-    .filter((file) => /\bprocess\.platform\b/.test(readFileSync(path.join(SRC, file), 'utf8')));
+    .filter((file) =>
+      /\bprocess\.platform\b|\bos\.platform\(/.test(readFileSync(path.join(SRC, file), 'utf8')),
+    );
   expect(outside).toEqual([]);
 });
 
