@@ -8,7 +8,7 @@
 //   - the tarball stays within the size budget (stated in the README, "Command line", and in
 //     the CHANGELOG).
 // Run from .ci/run after `npm run build`; the install itself is tested by
-// __tests__/package/tarball.test.ts.
+// __tests__/package/tarball.int.test.ts.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';

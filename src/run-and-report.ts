@@ -13,7 +13,7 @@ import { reproduceFile } from './checklist/reproduce.js';
 import { runChecklist } from './checklist/runner.js';
 import { INTERRUPTED_GRACE_MS } from './checklist/teardown-grace.js';
 import { errorCommand, failureAnnotations } from './report/annotations.js';
-import { createRedactor } from './report/redact.js';
+import { createRedactor } from './format/redact.js';
 import { renderSummary } from './report/summary.js';
 import { createTerminalReporter, terminalColor } from './report/terminal.js';
 import { writeReports } from './report/write.js';

@@ -9,7 +9,7 @@ import type { RunResult } from '../../src/checklist/types.js';
 import type { Config } from '../../src/config/types.js';
 import { currentPlatform } from '../../src/platform/index.js';
 import { serviceConfig } from '../helpers/service-config.js';
-import { serve, type InProcessServer } from '../http/servers.js';
+import { serve, type InProcessServer } from '../helpers/http-servers.js';
 
 let server: InProcessServer;
 beforeEach(async () => {

@@ -7,7 +7,7 @@ import type { Config, EndpointSpec, ServiceConfig } from '../../src/config/types
 import { currentPlatform } from '../../src/platform/index.js';
 import { freePort } from '../helpers/procs.js';
 import { serviceConfig } from '../helpers/service-config.js';
-import { serve, type InProcessServer } from '../http/servers.js';
+import { serve, type InProcessServer } from '../helpers/http-servers.js';
 
 let server: InProcessServer | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 /** CLI usage: bad input is one line naming the flag (exit 2, no stack trace); --help and --version. */
 import { commands, main } from '../../src/cli/main.js';
 import { VERSION } from '../../src/version.js';
-import { captureIO } from '../fixtures/linux/cli-io.js';
+import { captureIO } from '../helpers/cli-io.js';
 
 async function run(argv: string[]) {
   const io = captureIO();

@@ -6,7 +6,7 @@
 import { jest } from '@jest/globals';
 import { withSkipped, type ListenerSocket, type SkippedRow } from '../../src/platform/types.js';
 import { fakePlatform } from '../helpers/fake-platform.js';
-import { captureIO } from '../fixtures/linux/cli-io.js';
+import { captureIO } from '../helpers/cli-io.js';
 
 let answer: ListenerSocket[] = [];
 jest.unstable_mockModule('../../src/platform/index.js', () => ({

@@ -9,7 +9,7 @@ import { parseDuration } from '../../src/config/duration.js';
 import { parseEndpointLine } from '../../src/config/endpoint-line.js';
 import { main } from '../../src/cli/main.js';
 import { parseRunFlags } from '../../src/cli/run-flags.js';
-import { captureIO } from '../fixtures/linux/cli-io.js';
+import { captureIO } from '../helpers/cli-io.js';
 import { SETTING_ROWS } from '../../src/config/settings.js';
 import { describeStatus, parseStatus, statusMatches } from '../../src/config/status.js';
 import { readBoolean } from '../../src/config/values.js';

@@ -11,7 +11,7 @@ import { reproduceCommand, reproduceFile } from '../../src/checklist/reproduce.j
 import { loadConfig } from '../../src/config/load.js';
 import { configKeyOf, SERVICE_KEYS, SETTING_ROWS, settingOf } from '../../src/config/settings.js';
 import { readAction, REPO_ROOT } from '../action/harness.js';
-import { captureIO } from '../fixtures/linux/cli-io.js';
+import { captureIO } from '../helpers/cli-io.js';
 import { docsSettingsTable, removeTempDirs, renderedSettingsTable, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);

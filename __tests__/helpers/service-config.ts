@@ -1,4 +1,5 @@
 /** A complete ServiceConfig and RunEnvironment for millisecond tests, with only what matters given. */
+import { startBackend } from '../../src/checklist/backend.js';
 import type { RunEnvironment } from '../../src/checklist/service-run.js';
 import { DEFAULT_FORBID_LOG, type ServiceConfig } from '../../src/config/types.js';
 import type { Platform } from '../../src/platform/types.js';
@@ -35,6 +36,7 @@ export function runEnvironment(
 ): RunEnvironment {
   return {
     platform,
+    startBackend,
     reportDir: '/nonexistent-never-written',
     redact: (text) => text,
     redactsLogs: false,

@@ -7,7 +7,7 @@ import type { Expectation, HealthSpec } from '../../src/config/types.js';
 import { checkExpectation, checkHealth } from '../../src/http/expect.js';
 import { httpRequest, type HttpRequestOptions, type HttpResponse } from '../../src/http/request.js';
 import { cleanupProcesses } from '../helpers/procs.js';
-import { startFlaskApp, startNodeApp, type Backend } from './servers.js';
+import { startFlaskApp, startNodeApp, type Backend } from '../helpers/http-servers.js';
 
 const backends: Array<[string, () => Promise<Backend>]> = [
   ['Flask', startFlaskApp],

@@ -13,9 +13,9 @@ import { darwinPlatform } from '../../src/platform/darwin/index.js';
 import { linuxPlatform } from '../../src/platform/linux/index.js';
 import type { ListenerSocket } from '../../src/platform/types.js';
 import { windowsPlatform } from '../../src/platform/windows/index.js';
-import { AS_NOBODY, connectionOwnerAsNobody, removeBuild } from '../fixtures/linux/as-nobody.js';
+import { AS_NOBODY, connectionOwnerAsNobody, removeBuild } from '../helpers/as-nobody.js';
 import { cleanupProcesses, freePort, spawnPython, spawnTracked } from '../helpers/procs.js';
-import { startFlaskApp, startNodeApp, startReusePortServer } from './servers.js';
+import { startFlaskApp, startNodeApp, startReusePortServer } from '../helpers/http-servers.js';
 
 const linux = process.platform === 'linux' ? describe : describe.skip;
 /**

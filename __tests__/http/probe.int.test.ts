@@ -8,7 +8,7 @@
 import type { EndpointSpec, Expectation } from '../../src/config/types.js';
 import { probeEndpoint } from '../../src/http/probe.js';
 import { cleanupProcesses, freePort } from '../helpers/procs.js';
-import { serve, startReusePortServer, type InProcessServer } from './servers.js';
+import { serve, startReusePortServer, type InProcessServer } from '../helpers/http-servers.js';
 
 function endpoint(path: string, expect: Partial<Expectation> = {}): EndpointSpec {
   return {

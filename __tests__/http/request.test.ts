@@ -1,7 +1,7 @@
 import { formatDuration, httpRequest, type HttpResponse } from '../../src/http/request.js';
 import type { TcpConnection } from '../../src/platform/types.js';
 import { freePort, sleep, until } from '../helpers/procs.js';
-import { serve, serveSelfSignedTls, type InProcessServer } from './servers.js';
+import { serve, serveSelfSignedTls, type InProcessServer } from '../helpers/http-servers.js';
 
 let server: InProcessServer | undefined;
 afterEach(async () => {

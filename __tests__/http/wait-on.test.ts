@@ -6,7 +6,7 @@ import { UsageError } from '../../src/errors.js';
 import { parseWaitOnResource } from '../../src/config/wait-on.js';
 import { checkResource } from '../../src/http/wait-on.js';
 import { freePort } from '../helpers/procs.js';
-import { serve, serveSelfSignedTls, type InProcessServer } from './servers.js';
+import { serve, serveSelfSignedTls, type InProcessServer } from '../helpers/http-servers.js';
 
 describe('parsing', () => {
   test.each([

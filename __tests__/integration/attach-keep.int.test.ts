@@ -8,7 +8,7 @@ import path from 'node:path';
 import { freePort, spawnTracked, PYTHON } from '../helpers/procs.js';
 import { main } from '../../src/cli/main.js';
 import { currentPlatform } from '../../src/platform/index.js';
-import { captureIO } from '../fixtures/linux/cli-io.js';
+import { captureIO } from '../helpers/cli-io.js';
 import { START_REQUIRED, startEmpty } from '../config/helpers.js';
 import { Job, REPO_ROOT } from '../action/harness.js';
 import {

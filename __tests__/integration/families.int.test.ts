@@ -3,7 +3,7 @@
  * and so is nginx on `127.0.0.1` + `[::1]` with its workers; the same two sockets held by two
  * processes are two — the `localhost` → `::1` split.
  */
-import { NGINX, nginxArgs, writeNginxConfig } from '../fixtures/linux/servers.js';
+import { NGINX, nginxArgs, writeNginxConfig } from '../helpers/real-listeners.js';
 import { freePort } from '../helpers/procs.js';
 import { INT_APPS, PY, checkAndCleanUpAfterEach, item, runCheck, tempDir } from './run-helpers.js';
 

@@ -13,8 +13,8 @@ import { main } from '../../src/cli/main.js';
 import { linuxPlatform } from '../../src/platform/linux/index.js';
 import type { ProcessInfo } from '../../src/platform/types.js';
 import { isSameProcess } from '../../src/process/tree.js';
-import { captureIO } from '../fixtures/linux/cli-io.js';
-import { spawnNginx, type Nginx } from '../fixtures/linux/nginx.js';
+import { captureIO } from '../helpers/cli-io.js';
+import { spawnNginx, type Nginx } from '../helpers/nginx.js';
 import { freePort, PYTHON, spawnTracked, until } from '../helpers/procs.js';
 import {
   INT_APPS,

@@ -14,7 +14,7 @@ import type { ItemResult, ItemStatus, RunResult } from '../../src/checklist/type
 import { currentPlatform } from '../../src/platform/index.js';
 import type { ProcessInfo } from '../../src/platform/types.js';
 import { isSameProcess } from '../../src/process/tree.js';
-import { captureIO } from '../fixtures/linux/cli-io.js';
+import { captureIO } from '../helpers/cli-io.js';
 import { cleanupProcesses, sleep } from '../helpers/procs.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));

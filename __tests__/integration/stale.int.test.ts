@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { currentPlatform } from '../../src/platform/index.js';
-import { removeAppDir, spawnGunicorn } from '../fixtures/linux/servers.js';
+import { removeAppDir, spawnGunicorn } from '../helpers/real-listeners.js';
 import { freePort, spawnTracked, PYTHON } from '../helpers/procs.js';
 import { shownCommand } from '../helpers/shown-command.js';
 import {

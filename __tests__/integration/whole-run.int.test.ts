@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { currentPlatform } from '../../src/platform/index.js';
-import { NGINX, nginxArgs, writeNginxConfig } from '../fixtures/linux/servers.js';
+import { NGINX, nginxArgs, writeNginxConfig } from '../helpers/real-listeners.js';
 import { freePort, trackPid } from '../helpers/procs.js';
 import {
   APPS,

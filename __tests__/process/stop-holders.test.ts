@@ -1,12 +1,12 @@
 /**
  * The all-or-nothing plan of stopHolders on a scripted Platform: mixed trees (another user's
  * workers, descendants, unreadable sockets, this program) are refused as a whole and nothing is
- * signalled; a plan of our own processes signals each once and reads the port back. process.kill
- * is replaced by a recorder that ends the fake processes: no real process is signalled.
+ * signalled; a plan of our own processes signals each once and reads the port back. The fake
+ * platform's stopProcesses records each signal and ends the fake processes: no real process is
+ * signalled.
  * Real processes: __tests__/integration/kill-all-or-nothing.int.test.ts.
  */
 import { fakePlatform } from '../helpers/fake-platform.js';
-import { jest } from '@jest/globals';
 import type { ListenerSocket, Platform, ProcessInfo } from '../../src/platform/types.js';
 import {
   planStopHolders,
@@ -54,21 +54,20 @@ interface Fake extends Platform {
 }
 
 /**
- * A Platform over `procs` whose process.kill (mocked) ends processes, except that those in
+ * A Platform over `procs` whose stopProcesses ends processes, except that those in
  * `ignoreTerm` survive SIGTERM. A socket is listed while one of its holders lives (always when it
  * has none).
  */
 function fake(procs: ProcessInfo[], sockets: ListenerSocket[], ignoreTerm: number[] = []): Fake {
   const alive = new Map(procs.map((p) => [p.pid, p]));
   const signals: string[] = [];
-  jest.spyOn(process, 'kill').mockImplementation((target: number, sig?: string | number) => {
-    signals.push(`${target} ${String(sig)}`);
+  const send = (target: number, sig: string) => {
+    signals.push(`${target} ${sig}`);
     const hit =
       target < 0 ? [...alive.values()].filter((p) => p.pgid === -target) : [alive.get(target)];
     for (const p of hit)
       if (p && !(sig === 'SIGTERM' && ignoreTerm.includes(p.pid))) alive.delete(p.pid);
-    return true;
-  });
+  };
   return {
     signals,
     ...fakePlatform({
@@ -78,11 +77,12 @@ function fake(procs: ProcessInfo[], sockets: ListenerSocket[], ignoreTerm: numbe
         ),
       getProcess: async (pid) => alive.get(pid) ?? null,
       listProcesses: async () => [...alive.values()],
+      stopProcesses: async ({ signal, pids, groups }) => {
+        for (const target of [...groups.map((g) => -g), ...pids]) send(target, signal);
+      },
     }),
   };
 }
-
-afterEach(() => jest.restoreAllMocks());
 
 /** nginx as root with `user nobody`: the master is ours, both workers another user's. */
 function nginxLike() {

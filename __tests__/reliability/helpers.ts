@@ -22,7 +22,7 @@ import { run as runAction } from '../../src/action/main.js';
 import { inputEnvName } from '../../src/config/text-settings.js';
 import type { RunResult } from '../../src/checklist/types.js';
 import { main } from '../../src/cli/main.js';
-import { captureIO } from '../fixtures/linux/cli-io.js';
+import { captureIO } from '../helpers/cli-io.js';
 import { trackPid } from '../helpers/procs.js';
 
 /** The misbehaving backend: `node <BACKEND> <port> [behaviour...]` (see backend.mjs). */

@@ -2,7 +2,7 @@ import { failureAnnotations } from '../../src/report/annotations.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { mdInline } from '../../src/report/markdown.js';
-import { createRedactor } from '../../src/report/redact.js';
+import { createRedactor } from '../../src/format/redact.js';
 import { renderSummary } from '../../src/report/summary.js';
 import { createTerminalReporter } from '../../src/report/terminal.js';
 import { failingRun } from '../fixtures/report/results.js';

@@ -92,6 +92,7 @@ test('a stale server: who held the port and the command that frees it, in a fenc
     failedAlone(
       item('port-free', 'Port free before start', 'fail', 'port 5000 is already held: pid 3604', {
         listeners: [{ ...stale, processes: [proc(3604, 'python main.py')] }],
+        nextStep: 'npx single-listener-check free --port 5000 --kill',
       }),
     ),
   );
@@ -106,7 +107,7 @@ test('a stale server: who held the port and the command that frees it, in a fenc
   );
 });
 
-test("a system service on the port is not to be killed: the item's own diagnosis instead", () => {
+test("a system service on the port (port-free offers no nextStep): the item's own diagnosis instead", () => {
   const airplay = { ...socket(611, '7', '2025-06-01T08:00:00.000Z'), address: '0.0.0.0' };
   airplay.processes = [
     proc(611, '/System/Library/CoreServices/ControlCenter.app/Contents/MacOS/ControlCenter'),

@@ -1,10 +1,10 @@
 /**
- * Spawns the backend in its own process group (POSIX: detached → new session; killing the group
- * reaches the shell's children too). Its stdout and stderr go straight into a file, followed by
+ * Spawns the backend with the platform's spawn options (POSIX: its own process group, so killing
+ * the group reaches the shell's children too). Its stdout and stderr go straight into a file, followed by
  * a FileTail into the LogCapture: the output is complete on disk even if this program dies, and
  * a backend kept running after the run never writes into a closed pipe.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { FileTail } from './file-tail.js';
 import type { LogCapture } from './log-capture.js';
@@ -18,7 +18,8 @@ export interface BackendExit {
 
 export interface Backend {
   pid: number;
-  child: ChildProcess;
+  /** The file spawned: the shell running the start command (`/bin/sh`, `cmd.exe`). */
+  shell: string;
   /** Resolves when the spawned process itself has exited (its children may live on). */
   exited: Promise<BackendExit>;
   /** Set once exited. */
@@ -38,9 +39,13 @@ export interface StartOptions {
   /** The file the backend's output is written to. */
   outputPath: string;
   log: LogCapture;
+  /** The platform's spawnOptions. */
+  detached: boolean;
 }
 
-const IS_WINDOWS = process.platform === 'win32';
+/** Starts the backend: startBackend, or a scripted stand-in in tests that fake the platform. */
+export type StartBackend = (opts: StartOptions) => Promise<Backend>;
+
 /** How often new output is read while the backend runs. */
 const TAIL_MS = 20;
 
@@ -60,14 +65,14 @@ export function inheritedEnvironment(env: NodeJS.ProcessEnv): Record<string, str
   );
 }
 
-export function startBackend(opts: StartOptions): Promise<Backend> {
+export const startBackend: StartBackend = (opts) => {
   const output = openSync(opts.outputPath, 'w');
   return new Promise<Backend>((resolve, reject) => {
     const child = spawn(opts.command, {
       cwd: opts.cwd,
       env: { ...inheritedEnvironment(process.env), ...opts.env },
       shell: opts.shell ?? true,
-      detached: !IS_WINDOWS,
+      detached: opts.detached,
       windowsHide: true,
       stdio: ['ignore', output, output],
     });
@@ -77,7 +82,7 @@ export function startBackend(opts: StartOptions): Promise<Backend> {
       tail.start(TAIL_MS);
       const backend: Backend = {
         pid: child.pid!,
-        child,
+        shell: child.spawnfile,
         exit: null,
         exited: new Promise((done) =>
           child.once('exit', (code, signal) => {
@@ -94,4 +99,4 @@ export function startBackend(opts: StartOptions): Promise<Backend> {
       resolve(backend);
     });
   }).finally(() => closeSync(output));
-}
+};

@@ -3,12 +3,10 @@
  * (README, "The checklist"). Holders are described per listener (one server: a gunicorn
  * master and its workers, one process on `0.0.0.0` + `[::]`), never per process.
  */
-import { knownSystemHolder } from '../platform/darwin/known-holders.js';
 import type { Family, ListenerSocket, ProcessInfo } from '../platform/types.js';
-import { describeHolders } from '../process/describe.js';
+import { describeHolders, formatEndpoint } from '../process/describe.js';
 import { descendants, topmost } from '../process/tree.js';
-import { formatAge } from '../report/age.js';
-import { formatEndpoint } from '../report/listener-table.js';
+import { formatAge } from '../format/age.js';
 import { groupListeners } from './listener-count.js';
 import type { ServiceRun } from './service-run.js';
 
@@ -52,7 +50,7 @@ export function diagnoseHolders(
   const sentences: string[] = [];
 
   for (const p of uniqueHolders(sockets)) {
-    const system = knownSystemHolder(p, port);
+    const system = service.env.platform.knownHolder?.(p, port);
     if (system) sentences.push(system);
   }
 

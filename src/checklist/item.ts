@@ -13,6 +13,8 @@ export interface ItemOutcome {
   probes?: ProbeResult[];
   /** See ItemResult.crashLine. */
   crashLine?: string;
+  /** See ItemResult.nextStep. */
+  nextStep?: string;
   /** The rest of the checklist is meaningless after this: later items skip with this reason. */
   fatal?: string;
 }

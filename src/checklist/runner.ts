@@ -3,12 +3,12 @@
  * listed order and are torn down in reverse, always — also after a fatal item, an internal error
  * or an interrupt — so no backend is left running.
  */
-import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/types.js';
 import { limit } from '../http/limit.js';
 import type { Platform } from '../platform/types.js';
 import { serverProcess } from '../process/server.js';
 import { VERSION } from '../version.js';
+import { startBackend, type StartBackend } from './backend.js';
 import { checklistFor, teardown } from './checklist.js';
 import type { ChecklistItem, ItemOutcome } from './item.js';
 import { reproduceCommand } from './reproduce.js';
@@ -39,6 +39,8 @@ export interface RunDeps {
   onInterrupt?: (partial: RunResult) => void;
   /** How many endpoint requests run at once, across the endpoints of a service. */
   endpointConcurrency?: number;
+  /** Spawns each backend (default: startBackend; tests that fake the platform script it). */
+  startBackend?: StartBackend;
 }
 
 export async function runChecklist(config: Config, deps: RunDeps): Promise<RunResult> {
@@ -46,6 +48,7 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
   const startedAtWall = new Date();
   const env = {
     platform: deps.platform,
+    startBackend: deps.startBackend ?? startBackend,
     reportDir: config.reportDir,
     redact: deps.redact,
     redactsLogs: config.secrets.length > 0,
@@ -162,7 +165,7 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
     if (backend === null || items.get(service)!.at(-1)?.status !== 'pass') return;
     try {
       const all = await deps.platform.listProcesses();
-      const server = serverProcess(all, { pid: backend.pid, shell: backend.child.spawnfile });
+      const server = serverProcess(all, { pid: backend.pid, shell: backend.shell });
       if (server !== null) servers.set(service, server.pid);
     } catch {
       // Unknown: the output falls back to the spawned pid.

@@ -1,12 +1,11 @@
 /** The state one service's checklist builds up as its items run. */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { ServiceConfig } from '../config/types.js';
 import type { ListenerSocket, Platform, ProcessInfo } from '../platform/types.js';
 import { describeProcess } from '../process/describe.js';
 import { descendants, isSameProcess } from '../process/tree.js';
-import { describeExit, type Backend } from './backend.js';
+import { describeExit, type Backend, type StartBackend } from './backend.js';
 import { pause } from '../process/wait.js';
 import type { LogCapture } from './log-capture.js';
 import { PortWatch } from './port-watch.js';
@@ -27,6 +26,8 @@ const START_SLACK_MS = 1000;
 
 export interface RunEnvironment {
   platform: Platform;
+  /** Spawns the backend (a stand-in where tests fake the platform). */
+  startBackend: StartBackend;
   reportDir: string;
   /** Secrets → *** in every line and report. */
   redact: (text: string) => string;

@@ -3,24 +3,8 @@ import type { ListenerSocket, SkippedRow } from '../platform/types.js';
 
 export type ItemStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
-export interface ProbeResult {
-  /** 1-based probe number. */
-  n: number;
-  ok: boolean;
-  /** HTTP status, or null when the request failed outright. */
-  status: number | null;
-  durationMs: number;
-  /** One line per failed expectation (expected vs actual), or the transport error. */
-  failures: string[];
-  /**
-   * The process that accepted the probe's connection (its command line as ProcessInfo.command);
-   * null when that was tried but could not be read (`unattributed` says why); absent when it was
-   * not tried (no connection was made).
-   */
-  answeredBy?: { pid: number; command: string } | null;
-  /** Why `answeredBy` is null, as a short phrase: "not supported on macOS". */
-  unattributed?: string;
-}
+export type { ProbeResult } from '../http/probe-result.js';
+import type { ProbeResult } from '../http/probe-result.js';
 
 export interface ItemResult {
   id: string;
@@ -46,6 +30,8 @@ export interface ItemResult {
    * is the error annotation's title and the first line under the item in the terminal.
    */
   crashLine?: string;
+  /** The command that fixes what failed, for the reader to copy (the summary's "why"). */
+  nextStep?: string;
 }
 
 export interface TimelineEvent {

@@ -15,7 +15,7 @@ import {
   type StopHoldersOutcome,
 } from '../process/stop-holders.js';
 import { describeSocketHolders } from '../report/listener-table.js';
-import { formatDuration } from '../report/text.js';
+import { formatDuration } from '../format/duration.js';
 import { defineCommand, portFlag } from './args.js';
 import type { CliIO } from './command.js';
 

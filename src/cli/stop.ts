@@ -7,17 +7,17 @@ import path from 'node:path';
 import { stopKeptBackends, type KeptStop } from '../checklist/stop-kept.js';
 import { defaultReportDir } from '../config/settings.js';
 import { currentPlatform } from '../platform/index.js';
-import type { ProcessInfo } from '../platform/types.js';
+import type { Platform, ProcessInfo } from '../platform/types.js';
 import { describeProcess } from '../process/describe.js';
 import { describeSocketHolders } from '../report/listener-table.js';
-import { formatDuration } from '../report/text.js';
+import { formatDuration } from '../format/duration.js';
 import { defineCommand } from './args.js';
 
 const processes = (n: number) => `${n} process${n === 1 ? '' : 'es'}`;
 const started = (p: ProcessInfo) => `started ${p.startedAt ?? 'at an unknown time'}`;
 
 /** What happened to the recorded process, as the start of the backend's line. */
-function fateText({ kept, fate, stranger, outcome }: KeptStop): string {
+function fateText({ kept, fate, stranger, outcome }: KeptStop, platform: Platform): string {
   const backend = describeProcess(kept.process);
   const ended = processes(outcome.stopped.length + outcome.killed.length);
   if (fate === 'exited') {
@@ -27,8 +27,8 @@ function fateText({ kept, fate, stranger, outcome }: KeptStop): string {
   if (fate === 'pid-reused') {
     return `pid ${kept.process.pid} now names another process, ${describeProcess(stranger!)} ${started(stranger!)}, not the backend (${started(kept.process)}): it was not stopped`;
   }
-  // Windows has no SIGTERM: taskkill ends the tree at once (all of it lands in `killed`).
-  if (process.platform === 'win32') return `stopped ${backend}: ${ended} with taskkill`;
+  // Without SIGTERM (Windows), taskkill ends the tree at once: all of it lands in `killed`.
+  if (platform.stopMethod === 'taskkill') return `stopped ${backend}: ${ended} with taskkill`;
   const how =
     outcome.killed.length === 0
       ? 'with SIGTERM'
@@ -36,9 +36,9 @@ function fateText({ kept, fate, stranger, outcome }: KeptStop): string {
   return `stopped ${backend}: ${ended} ${how}`;
 }
 
-function stopLine(result: KeptStop): string {
+function stopLine(result: KeptStop, platform: Platform): string {
   const { kept, outcome, held } = result;
-  const parts = [fateText(result)];
+  const parts = [fateText(result, platform)];
   for (const p of outcome.survivors)
     parts.push(`still running after SIGKILL: ${describeProcess(p)}`);
   for (const r of outcome.refused)
@@ -71,12 +71,13 @@ export const stopCommand = defineCommand({
       typeof given === 'string' && given !== ''
         ? path.resolve(given)
         : defaultReportDir(process.env, process.cwd());
-    const results = await stopKeptBackends(currentPlatform(), reportDir);
+    const platform = currentPlatform();
+    const results = await stopKeptBackends(platform, reportDir);
     if (results.length === 0) {
       io.stdout(`no backend was left running (nothing recorded in ${reportDir})\n`);
       return 0;
     }
-    for (const result of results) (result.ok ? io.stdout : io.stderr)(stopLine(result));
+    for (const result of results) (result.ok ? io.stdout : io.stderr)(stopLine(result, platform));
     return results.every((r) => r.ok) ? 0 : 1;
   },
 });

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { createRedactor } from '../format/redact.js';
 
 /**
  * One thing wrong with the configuration. `field` is in the vocabulary of the source the
@@ -43,14 +44,7 @@ function describeValue(value: unknown): string {
 export function formatProblem(problem: Problem, secrets: readonly string[] = []): string {
   const head = `${problem.field}: ${problem.reason}`;
   if (problem.value === undefined) return head;
-  return `${head} (got ${describeValue(redact(problem.value, secrets))})`;
-}
-
-function redact(value: unknown, secrets: readonly string[]): unknown {
-  if (typeof value !== 'string') return value;
-  // Longest first, so a secret that contains a shorter one is hidden whole.
-  const sorted = [...secrets].filter((s) => s !== '').sort((a, b) => b.length - a.length);
-  return sorted.reduce((text, secret) => text.split(secret).join('***'), value);
+  return `${head} (got ${describeValue(createRedactor(secrets).deep(problem.value))})`;
 }
 
 /** Runs a reader; an InvalidValue becomes a Problem for `field` instead of an exception. */

@@ -4,7 +4,7 @@
  * cannot (macOS, Windows, permissions, a server that did not accept in time) the probe says
  * why, and nobody is named: never a guess.
  */
-import type { ProbeResult } from '../checklist/types.js';
+import type { ProbeResult } from './probe-result.js';
 import type { ListenerSocket, Platform, TcpConnection } from '../platform/types.js';
 
 export type Attribution = Pick<ProbeResult, 'answeredBy' | 'unattributed'>;

@@ -13,7 +13,7 @@
  *   fail      every probe failed the same way (or the only disagreement is latency).
  */
 import type { EndpointSpec } from '../config/types.js';
-import type { ProbeResult } from '../checklist/types.js';
+import type { ProbeResult } from './probe-result.js';
 import type { Attribution, Attributor } from './attribution.js';
 import { findFailures } from './expect.js';
 import { DEFAULT_MAX_BODY_BYTES, httpRequest } from './request.js';

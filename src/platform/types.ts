@@ -101,7 +101,22 @@ export interface TcpConnection {
  */
 export type ConnectionOwner = { pid: number } | { unattributed: string };
 
-/** One platform's view of listening sockets and processes. */
+/**
+ * What stopProcesses ends. POSIX signals each group as a whole and each pid alone; Windows has
+ * no signals and ends them with taskkill /F (the tree of `tree` with /T).
+ */
+export interface StopRequest {
+  /** SIGTERM asks, SIGKILL forces; Windows forces either way (stopMethod 'taskkill'). */
+  signal: 'SIGTERM' | 'SIGKILL';
+  /** Processes stopped one by one (members of `groups` are left out: the group reaches them). */
+  pids: readonly number[];
+  /** Process groups signalled as a whole (POSIX only). */
+  groups: readonly number[];
+  /** A root whose whole tree is ended with it where the OS does that itself (taskkill /T). */
+  tree?: number;
+}
+
+/** One platform's view of listening sockets and processes, and how it stops and starts them. */
 export interface Platform {
   readonly name: 'linux' | 'darwin' | 'win32';
   /** How often the port watch calls listSocketIds: a file read on Linux, TCP connects elsewhere. */
@@ -146,4 +161,21 @@ export interface Platform {
   ): Promise<ConnectionOwner>;
   /** Every process visible to us (for tree walks). */
   listProcesses(): Promise<ProcessInfo[]>;
+  /**
+   * How processes are ended: 'signals' (SIGTERM, then SIGKILL after the grace period) or
+   * 'taskkill' (Windows has no polite stop: taskkill /F ends them at once, with no grace).
+   */
+  readonly stopMethod: 'signals' | 'taskkill';
+  /**
+   * Sends the stop. A target already gone, or not ours to signal, is passed over in silence:
+   * the liveness read that follows decides what survived.
+   */
+  stopProcesses(request: StopRequest): Promise<void>;
+  /** How the backend is spawned: in its own process group on POSIX (one signal reaches its tree). */
+  readonly spawnOptions: { readonly detached: boolean };
+  /**
+   * A sentence naming the system service `proc` is when it is known to hold `port` (macOS's
+   * AirPlay Receiver on 5000), else null. Absent: no such service is known on this OS.
+   */
+  knownHolder?(proc: ProcessInfo, port: number): string | null;
 }

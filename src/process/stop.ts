@@ -1,9 +1,8 @@
 /**
  * Stopping a process tree with the safety rules of the README ("Kill is all or nothing"): never PID
  * 1, this program, its ancestors, or another user's processes. POSIX: SIGTERM (group and each
- * member), SIGKILL after the grace period. Windows: taskkill.
+ * member), SIGKILL after the grace period. Windows: taskkill. The platform sends either.
  */
-import { execFile } from 'node:child_process';
 import type { Platform, ProcessInfo } from '../platform/types.js';
 import { descendants, findAncestors, isSameProcess } from './tree.js';
 
@@ -149,16 +148,14 @@ export function refusalsFor(
  * Signals each of `groups` as a whole, and each process outside them: every process gets the
  * signal once (a second SIGTERM can run a handler twice, or mean "hurry" to some servers).
  */
-function signal(procs: ProcessInfo[], sig: NodeJS.Signals, groups: readonly number[]): void {
+function signal(
+  platform: Platform,
+  procs: ProcessInfo[],
+  sig: 'SIGTERM' | 'SIGKILL',
+  groups: readonly number[],
+): Promise<void> {
   const outside = procs.filter((p) => p.pgid === undefined || !groups.includes(p.pgid));
-  const targets = [...groups.map((g) => -g), ...outside.map((p) => p.pid)];
-  for (const target of targets) {
-    try {
-      process.kill(target, sig);
-    } catch {
-      // Already gone, or not permitted: the liveness poll decides what survived.
-    }
-  }
+  return platform.stopProcesses({ signal: sig, pids: outside.map((p) => p.pid), groups });
 }
 
 /**
@@ -203,48 +200,40 @@ export async function waitGone(
   }
 }
 
-/** Windows has no signals to send a tree: taskkill /F ends the pids (/T: with their trees). */
-async function taskkill(pids: ProcessInfo[], withTrees: boolean) {
-  const args = [
-    ...pids.flatMap((p) => ['/PID', String(p.pid)]),
-    ...(withTrees ? ['/T'] : []),
-    '/F',
-  ];
-  await new Promise((resolve) => execFile('taskkill', args, { windowsHide: true }, resolve));
-}
-
 export interface TerminateOptions {
   graceMs: number;
   /** Aborting it during the SIGTERM wait sends SIGKILL at once (a second cancel signal). */
   escalate?: AbortSignal;
   /** Process groups signalled as a whole (every member of each must be in `targets`, checked). */
   groups?: readonly number[];
-  /** Windows: end this process with its whole tree (taskkill /T) instead of each target alone. */
-  windowsTree?: ProcessInfo;
+  /** A root whose whole tree may be ended with it where the OS does that itself (taskkill /T). */
+  tree?: ProcessInfo;
 }
 
 /**
  * Ends `targets`, already checked by the caller: SIGTERM, SIGKILL after `graceMs` to those still
- * alive, and at most 2 s more for the killed to disappear (Windows: taskkill /F). Each process is
+ * alive, and at most 2 s more for the killed to disappear (stopMethod 'taskkill': ended at once,
+ * no grace). Each process is
  * reported by what was read back: gone after SIGTERM, gone after SIGKILL, or still running.
  */
 export async function terminate(
   platform: Platform,
   targets: ProcessInfo[],
-  { graceMs, escalate, groups = [], windowsTree }: TerminateOptions,
+  { graceMs, escalate, groups = [], tree }: TerminateOptions,
 ): Promise<Pick<StopOutcome, 'stopped' | 'killed' | 'survivors'>> {
   if (targets.length === 0) return { stopped: [], killed: [], survivors: [] };
-  if (process.platform === 'win32') {
-    await taskkill(windowsTree ? [windowsTree] : targets, windowsTree !== undefined);
+  if (platform.stopMethod === 'taskkill') {
+    const pids = targets.map((t) => t.pid);
+    await platform.stopProcesses({ signal: 'SIGKILL', pids, groups: [], tree: tree?.pid });
     const survivors = await waitGone(platform, targets, Math.max(graceMs, KILL_WAIT_MS));
     return { stopped: [], killed: targets.filter((t) => !survivors.includes(t)), survivors };
   }
   // No grace, no SIGTERM: a handler that forks on SIGTERM (a daemon's) never gets to run.
-  if (graceMs > 0) signal(targets, 'SIGTERM', groups);
+  if (graceMs > 0) await signal(platform, targets, 'SIGTERM', groups);
   const afterTerm = graceMs > 0 ? await waitGone(platform, targets, graceMs, escalate) : targets;
   const stopped = targets.filter((t) => !afterTerm.includes(t));
   if (afterTerm.length === 0) return { stopped, killed: [], survivors: [] };
-  signal(afterTerm, 'SIGKILL', groups);
+  await signal(platform, afterTerm, 'SIGKILL', groups);
   const survivors = await waitGone(platform, afterTerm, KILL_WAIT_MS);
   return { stopped, killed: afterTerm.filter((t) => !survivors.includes(t)), survivors };
 }
@@ -283,7 +272,7 @@ export async function stopProcessTree(
     graceMs,
     escalate,
     groups: group,
-    ...(whole ? { windowsTree: root } : {}),
+    ...(whole ? { tree: root } : {}),
   });
   return { ...ended, refused };
 }

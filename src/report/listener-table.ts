@@ -2,7 +2,7 @@
 import { skippedRowsOf, type ListenerSocket } from '../platform/types.js';
 import { describeProcess, formatEndpoint } from '../process/describe.js';
 import { topmost } from '../process/tree.js';
-import { formatAge } from './age.js';
+import { formatAge } from '../format/age.js';
 import { cleanText } from './text.js';
 
 export interface ListenerTableOptions {

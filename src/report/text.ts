@@ -1,4 +1,4 @@
-/** Plain-text helpers every reporter shares: control-character cleanup, cutting, durations, counts. */
+/** Plain-text helpers every reporter shares: control-character cleanup, cutting, counts (and durations, from format/). */
 import type { ItemResult, ItemStatus } from '../checklist/types.js';
 
 /* eslint-disable no-control-regex -- control characters are what these patterns look for */
@@ -26,13 +26,8 @@ export function cut(s: string, max: number): string {
   return `${s.slice(0, end)}… (${s.length - end} more characters)`;
 }
 
-/** `12 ms`, `1.24 s`, `2 min 5 s`. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
-  const seconds = Math.round(ms / 1000);
-  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
-}
+// The reporters take the one duration format along with these helpers.
+export { formatDuration } from '../format/duration.js';
 
 export type StatusCounts = Record<ItemStatus, number>;
 

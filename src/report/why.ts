@@ -5,11 +5,10 @@
  * next step as a fenced command to copy.
  */
 import { groupListeners } from '../checklist/listener-count.js';
-import { knownSystemHolder } from '../platform/darwin/known-holders.js';
 import type { ItemResult, ProbeResult, RunResult, ServiceResult } from '../checklist/types.js';
 import type { ListenerSocket, ProcessInfo } from '../platform/types.js';
 import { topmost } from '../process/tree.js';
-import { formatAge } from './age.js';
+import { formatAge } from '../format/age.js';
 import { formatEndpoint } from './listener-table.js';
 import { codeBlock, mdCode, mdInline, mdWithCode } from './markdown.js';
 import { answeredByAny, countAnswers } from './probe-strip.js';
@@ -95,11 +94,8 @@ function joinAnd(parts: string[]): string {
 
 /** `port-free` failed because the port was held: who held it, and the command that frees it. */
 function staleHolder(item: ItemResult, service: ServiceResult, end: Date): Paragraph | null {
-  if (!item.summary.startsWith(`port ${service.port} is already held`)) return null;
-  // A system service (macOS's AirPlay Receiver on 5000) is not stopped with a kill: its
-  // diagnosis says what to do instead.
-  const processes = (item.listeners ?? []).flatMap((s) => s.processes);
-  if (processes.some((p) => knownSystemHolder(p, service.port))) return null;
+  // port-free names the command when a kill is the fix (not for a system service).
+  if (!item.nextStep) return null;
   const listeners = groupListeners(item.listeners ?? []);
   const holders = listeners.flatMap((l) => {
     const main = mainProcess(l);
@@ -111,7 +107,7 @@ function staleHolder(item: ItemResult, service: ServiceResult, end: Date): Parag
   const them = holders.length === 1 ? 'it' : 'them';
   return {
     text: `${joinAnd(holders)} held port ${service.port} before the run: stop ${them} with`,
-    block: codeBlock([`npx single-listener-check free --port ${service.port} --kill`], 'sh'),
+    block: codeBlock([item.nextStep], 'sh'),
   };
 }
 

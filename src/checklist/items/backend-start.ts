@@ -2,7 +2,6 @@
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startBackend } from '../backend.js';
 import { LogCapture } from '../log-capture.js';
 import { ATTACH_SKIP, fail, pass, skip, type ChecklistItem } from '../item.js';
 
@@ -35,7 +34,7 @@ export const backendStart: ChecklistItem = {
     });
     service.watch.start();
     try {
-      service.backend = await startBackend({
+      service.backend = await env.startBackend({
         command: config.start,
         cwd: config.cwd,
         // The marker finds the backend's processes wherever they go (daemonized, setsid).
@@ -43,6 +42,7 @@ export const backendStart: ChecklistItem = {
         shell: config.shell,
         outputPath,
         log: service.log,
+        detached: env.platform.spawnOptions.detached,
       });
     } catch (err) {
       return fail(`could not start \`${config.start}\`: ${(err as Error).message}`, {

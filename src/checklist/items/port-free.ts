@@ -11,7 +11,7 @@ import {
 } from '../../process/stop-holders.js';
 import { topmost } from '../../process/tree.js';
 import { skippedRowsOf, type ListenerSocket } from '../../platform/types.js';
-import { formatDuration } from '../../report/text.js';
+import { formatDuration } from '../../format/duration.js';
 import { diagnoseHolders, uniqueHolders } from '../diagnosis.js';
 import { ATTACH_SKIP, fail, pass, skip, warn, type ChecklistItem } from '../item.js';
 
@@ -53,9 +53,13 @@ export const portFree: ChecklistItem = {
       });
     }
     if (onConflict === 'fail') {
+      // A system service (macOS's AirPlay Receiver on 5000) is not stopped with a kill: its
+      // diagnosis says what to do instead.
+      const system = uniqueHolders(held).some((p) => platform.knownHolder?.(p, port));
       return fail(`port ${port} is already held: ${list}`, {
         listeners: held,
         diagnosis,
+        ...(system ? {} : { nextStep: `npx single-listener-check free --port ${port} --kill` }),
         fatal: `port ${port} was held before start (on-conflict: fail); nothing was started`,
       });
     }

@@ -4,7 +4,6 @@
  * every poll, so an early exit fails at once; the address to probe comes from the listener itself,
  * never from resolving `localhost`.
  */
-import { performance } from 'node:perf_hooks';
 import type { ListenerSocket, ProcessInfo } from '../../platform/types.js';
 import { deriveBaseUrl } from '../../http/base-url.js';
 import { httpRequest } from '../../http/request.js';

@@ -5,7 +5,6 @@
  * A survivor is named with how it was recognised and its parent chain.
  */
 import { rm } from 'node:fs/promises';
-import { performance } from 'node:perf_hooks';
 import { stopProcessTree } from '../../process/stop.js';
 import type { ListenerSocket } from '../../platform/types.js';
 import { describeProcess } from '../../process/describe.js';
@@ -103,8 +102,11 @@ export const teardown: ChecklistItem = {
         },
       );
     }
-    const how =
-      outcome.killed.length > 0
+    // taskkill (Windows) ends everything at once: no SIGTERM was ignored.
+    const byTaskkill = platform.stopMethod === 'taskkill';
+    const how = byTaskkill
+      ? 'taskkill'
+      : outcome.killed.length > 0
         ? `SIGKILL after ${graceMs / 1000} s for ${outcome.killed.length} process(es) that ignored SIGTERM`
         : 'SIGTERM';
     // Counted from what was signalled and went away, not from every process ever seen.
@@ -117,7 +119,7 @@ export const teardown: ChecklistItem = {
       ...[...outcome.stopped, ...outcome.killed]
         .filter((p) => service.ruleOf(p) !== 'tree')
         .map((p) => `stopped outside the process group: ${service.describeMember(p)}`),
-      ...outcome.killed.map((p) => `needed SIGKILL: ${describeProcess(p)}`),
+      ...(byTaskkill ? [] : outcome.killed.map((p) => `needed SIGKILL: ${describeProcess(p)}`)),
       `read back after the last process of the run was gone: no listener of the run on port ${port}`,
     ];
     if (others.length > 0) {

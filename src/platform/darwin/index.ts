@@ -3,6 +3,7 @@
  * cross-checks lsof (docs/platforms.md). The port watch polls connects, not lsof (connect-signal).
  */
 import { createInventorySignal, SIGNAL_POLL_MS, type SignalCadence } from '../connect-signal.js';
+import { posixStopping } from '../posix-stop.js';
 import { isMissingTool, runCommand, type RunCommand } from '../run-command.js';
 import {
   skippedText,
@@ -12,6 +13,7 @@ import {
   type ProcessInfo,
   type SkippedRow,
 } from '../types.js';
+import { knownSystemHolder } from './known-holders.js';
 import { lsofArgs, readLsofFields, type LsofSocketEntry } from './lsof.js';
 import { NETSTAT_ARGS, parseNetstatListeners, type NetstatListener } from './netstat.js';
 import {
@@ -134,6 +136,8 @@ export function createDarwinPlatform(
     },
 
     listProcesses: () => readProcesses('all'),
+    ...posixStopping,
+    knownHolder: knownSystemHolder,
   };
 }
 

@@ -1,4 +1,5 @@
 /** The Linux platform: /proc only, no external command (README, "Platforms"). */
+import { posixStopping } from '../posix-stop.js';
 import type { Platform } from '../types.js';
 import { connectionOwner } from './connection-owner.js';
 import { findMarkedPids, markerState } from './environ.js';
@@ -18,4 +19,5 @@ export const linuxPlatform: Platform = {
   getProcess: async (pid) => readProcess(pid),
   listProcesses: async () => listPids().flatMap((pid) => readProcess(pid) ?? []),
   connectionOwner,
+  ...posixStopping,
 };

@@ -23,6 +23,7 @@ import {
   type PowerShell,
 } from './powershell.js';
 import { parseListenerReport, parseWin32ProcessJson } from './powershell-json.js';
+import { windowsStopping } from './stop.js';
 import { parseTasklistCsv, TASKLIST_ARGS } from './tasklist.js';
 import {
   identifySockets,
@@ -104,6 +105,7 @@ export function createWindowsPlatform(
     getProcesses,
     livenessPollMs: 250,
     listProcesses: () => requireProcesses(run, powershell, null),
+    ...windowsStopping(run),
   };
 }
 

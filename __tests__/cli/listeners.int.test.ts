@@ -3,9 +3,9 @@ import { cleanupProcesses, freePort } from '../helpers/procs.js';
 import { main } from '../../src/cli/main.js';
 import type { NumberedSocket } from '../../src/checklist/listener-count.js';
 import type { ListenerSocket } from '../../src/platform/types.js';
-import { captureIO } from '../fixtures/linux/cli-io.js';
-import { removeAppDir, spawnGunicorn } from '../fixtures/linux/servers.js';
-import { HAS_SS, ourPidSets, ssPidSets } from '../fixtures/linux/ss.js';
+import { captureIO } from '../helpers/cli-io.js';
+import { removeAppDir, spawnGunicorn } from '../helpers/real-listeners.js';
+import { HAS_SS, ourPidSets, ssPidSets } from '../helpers/ss.js';
 
 afterEach(cleanupProcesses);
 afterAll(removeAppDir);

@@ -5,14 +5,14 @@
 import { cleanupProcesses, freePort, spawnPython, until } from '../helpers/procs.js';
 import { linuxPlatform } from '../../src/platform/linux/index.js';
 import type { ListenerSocket } from '../../src/platform/types.js';
-import { HAS_SS, ourPidSets, ssPidSets } from '../fixtures/linux/ss.js';
-import { listListenersAsNobody, removeBuild } from '../fixtures/linux/as-nobody.js';
+import { HAS_SS, ourPidSets, ssPidSets } from '../helpers/ss.js';
+import { listListenersAsNobody, removeBuild } from '../helpers/as-nobody.js';
 import {
   removeAppDir,
   spawnGunicorn,
   spawnNodeServer,
   spawnPythonListener,
-} from '../fixtures/linux/servers.js';
+} from '../helpers/real-listeners.js';
 
 afterEach(cleanupProcesses);
 afterAll(removeAppDir);

@@ -10,7 +10,7 @@ import { main } from '../../src/cli/main.js';
 import { writeKeptBackends, type KeptBackend } from '../../src/checklist/kept-backends.js';
 import { linuxPlatform } from '../../src/platform/linux/index.js';
 import type { ProcessInfo } from '../../src/platform/types.js';
-import { captureIO } from '../fixtures/linux/cli-io.js';
+import { captureIO } from '../helpers/cli-io.js';
 import { cleanupProcesses, freePort, spawnTracked, until } from '../helpers/procs.js';
 
 let reportDir: string;

@@ -3,13 +3,13 @@
  * (issue 7 item 5): the holder of the port is PID 1, the program itself, one of its ancestors, or
  * another user's process. Each time port-free fails saying why, the holder keeps running and
  * nothing is started. The guard function itself (killRefusal) and stopProcessTree are unit-tested
- * on real processes in __tests__/process/stop.test.ts; `free --kill` against another user's holder
- * in __tests__/cli/free.test.ts.
+ * on real processes in __tests__/process/stop.int.test.ts; `free --kill` against another user's holder
+ * in __tests__/cli/free.int.test.ts.
  */
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { pythonListenCode } from '../fixtures/linux/servers.js';
+import { pythonListenCode } from '../helpers/real-listeners.js';
 import { cleanupProcesses, freePort, PYTHON, spawnTracked, until } from '../helpers/procs.js';
 import { linuxPlatform } from '../../src/platform/linux/index.js';
 import type { RunResult } from '../../src/checklist/types.js';

@@ -7,7 +7,7 @@ import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, PYTHON, spawnTracked } from '../helpers/procs.js';
+import { freePort, PYTHON, spawnTracked } from './procs.js';
 
 const app = (name: string) => fileURLToPath(new URL(`../apps/${name}`, import.meta.url));
 

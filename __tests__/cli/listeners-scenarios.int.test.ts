@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { groupListeners, type NumberedSocket } from '../../src/checklist/listener-count.js';
 import { main } from '../../src/cli/main.js';
 import { currentPlatform } from '../../src/platform/index.js';
-import { captureIO } from '../fixtures/linux/cli-io.js';
+import { captureIO } from '../helpers/cli-io.js';
 import { checkAndCleanUpAfterEach, runCheck } from '../integration/run-helpers.js';
 import {
   NGINX,
@@ -20,7 +20,7 @@ import {
   spawnGunicorn,
   spawnPythonListener,
   writeNginxConfig,
-} from '../fixtures/linux/servers.js';
+} from '../helpers/real-listeners.js';
 import { PYTHON, freePort, spawnTracked, until } from '../helpers/procs.js';
 
 const APPS = fileURLToPath(new URL('../apps/', import.meta.url));

@@ -2,15 +2,15 @@
 import { cleanupProcesses, freePort, spawnTracked, until } from '../helpers/procs.js';
 import { main } from '../../src/cli/main.js';
 import { linuxPlatform } from '../../src/platform/linux/index.js';
-import { captureIO } from '../fixtures/linux/cli-io.js';
+import { captureIO } from '../helpers/cli-io.js';
 import {
   pythonListenCode,
   removeAppDir,
   spawnGunicorn,
   spawnNodeServer,
-} from '../fixtures/linux/servers.js';
+} from '../helpers/real-listeners.js';
 import { PYTHON } from '../helpers/procs.js';
-import { HAS_SS, ourPidSets, ssPidSets } from '../fixtures/linux/ss.js';
+import { HAS_SS, ourPidSets, ssPidSets } from '../helpers/ss.js';
 
 afterEach(cleanupProcesses);
 afterAll(removeAppDir);
