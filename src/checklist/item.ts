@@ -15,6 +15,8 @@ export interface ItemOutcome {
   crashLine?: string;
   /** See ItemResult.nextStep. */
   nextStep?: string;
+  /** See ItemResult.flapping. */
+  flapping?: boolean;
   /** The rest of the checklist is meaningless after this: later items skip with this reason. */
   fatal?: string;
 }
@@ -27,6 +29,8 @@ export interface ChecklistItem {
    * abandoning it halfway would leave a backend that teardown does not know about.
    */
   mustFinish?: boolean;
+  /** Only about a backend this run started: attach mode skips it (checklistFor decides). */
+  startedBackendOnly?: boolean;
   run(service: ServiceRun): Promise<ItemOutcome>;
   /**
    * After a fatal item the rest of the checklist skips, except an item that says it still has

@@ -9,7 +9,7 @@ import type { Platform } from '../platform/types.js';
 import { serverProcess } from '../process/server.js';
 import { VERSION } from '../version.js';
 import { startBackend, type StartBackend } from './backend.js';
-import { checklistFor, teardown } from './checklist.js';
+import { checklistFor, TEARDOWN, teardownFor } from './checklist.js';
 import type { ChecklistItem, ItemOutcome } from './item.js';
 import { reproduceCommand } from './reproduce.js';
 import { ServiceRun } from './service-run.js';
@@ -151,7 +151,9 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
     };
     if (deps.signal.aborted) reportInterrupt();
     else deps.signal.addEventListener('abort', reportInterrupt, { once: true });
-    for (const service of [...runs].reverse()) await runItem(service, teardown, null);
+    for (const service of [...runs].reverse()) {
+      await runItem(service, teardownFor(service.config), null);
+    }
     deps.signal.removeEventListener('abort', reportInterrupt);
     // Teardown stops it; attach mode and skipped teardowns end it here.
     for (const service of runs) await service.watch.stop();
@@ -193,7 +195,7 @@ export async function runChecklist(config: Config, deps: RunDeps): Promise<RunRe
     const services: ServiceResult[] = runs.map((run) => {
       const done = items.get(run)!;
       const list =
-        teardownPending && !done.some((i) => i.id === teardown.id)
+        teardownPending && !done.some((i) => i.id === TEARDOWN.id)
           ? [...done, pendingTeardown(run, Math.round(performance.now() - startedAtMs))]
           : done;
       return {
@@ -247,8 +249,8 @@ function pendingTeardown(run: ServiceRun, atMs: number): ItemResult {
     ? `; if it was not, the program was killed first and the backend (pid ${run.backend.pid}) may still be running`
     : '';
   return {
-    id: teardown.id,
-    title: teardown.title,
+    id: TEARDOWN.id,
+    title: TEARDOWN.title,
     status: 'skip',
     summary: pending + killed,
     details: [],

@@ -32,6 +32,8 @@ export interface ItemResult {
   crashLine?: string;
   /** The command that fixes what failed, for the reader to copy (the summary's "why"). */
   nextStep?: string;
+  /** The endpoint's probes disagreed (some passed, some failed): http/probe.ts's verdict, judged once. */
+  flapping?: boolean;
 }
 
 export interface TimelineEvent {

@@ -13,14 +13,7 @@
 import { LOG_TAIL_HEADING } from '../checklist/item.js';
 import type { ItemResult, ItemStatus, RunResult } from '../checklist/types.js';
 import { renderListenerTable } from './listener-table.js';
-import {
-  cleanText,
-  countStatuses,
-  describeCounts,
-  describePorts,
-  formatDuration,
-  probesDisagree,
-} from './text.js';
+import { cleanText, countStatuses, describeCounts, describePorts, formatDuration } from './text.js';
 import { wrapText } from './wrap.js';
 
 export interface TerminalOutput {
@@ -188,7 +181,7 @@ export function createTerminalReporter(
         `  ${icon} `,
         '    ',
       );
-      if (item.status === 'fail' || item.status === 'warn' || probesDisagree(item)) {
+      if (item.status === 'fail' || item.status === 'warn') {
         // The log lines were printed as they came: the tail is not printed a second time.
         const logAbove = service !== null && streamed.has(service) ? service : null;
         for (const { text, hanging } of itemDetailLines(item, logAbove)) {
@@ -280,7 +273,7 @@ function itemDetailLines(item: ItemResult, logAbove: string | null): DetailLine[
   if (tail >= 0 && logAbove !== null)
     lines.push(prose(`${LOG_TAIL_HEADING} printed above as they came (${logAbove} │ …)`));
   else if (tail >= 0) lines.push(whole(LOG_TAIL_HEADING), ...details.slice(tail + 1).map(whole));
-  if (item.probes && probesDisagree(item)) {
+  if (item.probes && item.flapping) {
     for (const p of item.probes) {
       const failures = p.failures.length > 0 ? ` — ${p.failures.join('; ')}` : '';
       lines.push(

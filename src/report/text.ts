@@ -54,15 +54,6 @@ export function describePorts(ports: readonly number[]): string {
 }
 
 /**
- * Probes disagree when their verdicts or statuses differ: the flapping signature (README's
- * checklist, `endpoint:`).
- */
-export function probesDisagree(item: ItemResult): boolean {
-  const probes = item.probes ?? [];
-  return probes.some((p) => p.ok !== probes[0]?.ok || p.status !== probes[0]?.status);
-}
-
-/**
  * A long command cut in the middle (`/usr/bin/python3 -u /ho…/server.py 5000 404`): its start
  * names the program and its end the arguments that tell two servers apart.
  */

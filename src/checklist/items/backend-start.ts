@@ -3,7 +3,7 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LogCapture } from '../log-capture.js';
-import { ATTACH_SKIP, fail, pass, skip, type ChecklistItem } from '../item.js';
+import { fail, pass, type ChecklistItem } from '../item.js';
 
 function markerEnv(marker: string): Record<string, string> {
   const at = marker.indexOf('=');
@@ -13,9 +13,9 @@ function markerEnv(marker: string): Record<string, string> {
 export const backendStart: ChecklistItem = {
   id: 'backend-start',
   title: 'Backend started',
+  startedBackendOnly: true,
   mustFinish: true,
   async run(service) {
-    if (service.attach) return skip(ATTACH_SKIP);
     const { config, env } = service;
     await mkdir(env.reportDir, { recursive: true });
     // With secrets, the raw output stays in a private folder and backend.log is its redacted copy.

@@ -1,12 +1,12 @@
 /** `bytecode-cache`: stale `__pycache__` / `*.pyc` cannot run old code (README's checklist). */
 import { clearBytecode } from '../bytecode.js';
-import { ATTACH_SKIP, fail, pass, skip, type ChecklistItem } from '../item.js';
+import { fail, pass, skip, type ChecklistItem } from '../item.js';
 
 export const bytecodeCache: ChecklistItem = {
   id: 'bytecode-cache',
   title: 'Python bytecode cache cleared',
+  startedBackendOnly: true,
   async run(service) {
-    if (service.attach) return skip(ATTACH_SKIP);
     if (!service.config.clearBytecode) return skip('disabled (clear-bytecode: false)');
     const result = await clearBytecode(service.config.cwd);
     if (!result.hasPython) return skip('no Python source under the working directory');

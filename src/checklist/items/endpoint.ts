@@ -31,20 +31,21 @@ export function endpointItem(endpoint: EndpointSpec): ChecklistItem {
         return fail(exited, { ...outcome, details: [result.summary, ...logTail(service)] });
       }
       if (result.verdict !== 'flapping') return fail(result.summary, outcome);
+      const flapping = { ...outcome, flapping: true };
       // Who answered, from the port watch: one server that answers inconsistently, or several.
       const listeners = service.watch.listenersDuring(from, to);
       if (listeners.length > 1) {
         return fail(
           `${result.summary} — ${listeners.length} servers listened on the port meanwhile`,
           {
-            ...outcome,
+            ...flapping,
             details: describeListenerGroups(service, listeners),
             diagnosis: `Probes on fresh connections got different answers while ${listeners.length} servers listened on port ${service.config.port}: the kernel spreads connections between them (see single-listener).`,
           },
         );
       }
       return fail(`${result.summary} — this one server answers inconsistently`, {
-        ...outcome,
+        ...flapping,
         details: describeListenerGroups(service, listeners),
         diagnosis:
           'The port watch saw a single listener during the probes, so one server gave these different answers: it is flaky (state, a failing dependency, a worker that errs), not two servers.',

@@ -5,22 +5,14 @@
  */
 import { describeProcess } from '../../process/describe.js';
 import { diagnoseHolders } from '../diagnosis.js';
-import {
-  ATTACH_SKIP,
-  fail,
-  pass,
-  skip,
-  unlessPartial,
-  type ChecklistItem,
-  type ItemOutcome,
-} from '../item.js';
+import { fail, pass, unlessPartial, type ChecklistItem, type ItemOutcome } from '../item.js';
 import type { ServiceRun } from '../service-run.js';
 
 export const listenerOwner: ChecklistItem = {
   id: 'listener-owner',
   title: 'Listener owned by the backend',
+  startedBackendOnly: true,
   async run(service) {
-    if (service.attach) return skip(ATTACH_SKIP);
     await service.watch.refresh(); // workers forked since the last change of the socket set
     return judge(service);
   },

@@ -13,7 +13,7 @@ import { topmost } from '../../process/tree.js';
 import { skippedRowsOf, type ListenerSocket } from '../../platform/types.js';
 import { formatDuration } from '../../format/duration.js';
 import { diagnoseHolders, uniqueHolders } from '../diagnosis.js';
-import { ATTACH_SKIP, fail, pass, skip, warn, type ChecklistItem } from '../item.js';
+import { fail, pass, warn, type ChecklistItem } from '../item.js';
 
 /** `pid 5 (nginx: master process); pid 9 (…)`: the topmost holders, or the socket when none can be read. */
 function describeHolders(sockets: ListenerSocket[]): string {
@@ -24,8 +24,8 @@ function describeHolders(sockets: ListenerSocket[]): string {
 export const portFree: ChecklistItem = {
   id: 'port-free',
   title: 'Port free before start',
+  startedBackendOnly: true,
   async run(service) {
-    if (service.attach) return skip(ATTACH_SKIP);
     const { port, onConflict, stopTimeoutMs } = service.config;
     const platform = service.env.platform;
     const held = await platform.listListeners(port);

@@ -10,7 +10,7 @@ import type { ListenerSocket } from '../../platform/types.js';
 import { describeProcess } from '../../process/describe.js';
 import { describeExit } from '../backend.js';
 import { describeListeners, diagnoseSurvivors } from '../diagnosis.js';
-import { ATTACH_SKIP, fail, pass, skip, warn, type ChecklistItem } from '../item.js';
+import { fail, pass, skip, warn, type ChecklistItem } from '../item.js';
 import { saveKeptBackend } from '../kept-backends.js';
 import { teardownGrace } from '../teardown-grace.js';
 import { pause, waitForPortFree } from '../../process/wait.js';
@@ -23,9 +23,9 @@ const SETTLE_ROUNDS = 3;
 export const teardown: ChecklistItem = {
   id: 'teardown',
   title: 'Backend stopped, port released',
+  startedBackendOnly: true,
   mustFinish: true,
   async run(service) {
-    if (service.attach) return skip(ATTACH_SKIP);
     const backend = service.backend;
     if (!backend) return skip('nothing was started');
     const { port, stopTimeoutMs, keepRunning, settleTime } = service.config;
