@@ -2,7 +2,7 @@
 // figures printed (never a failing exit on timing). `npm run bench -- --write` also regenerates the
 // figures in docs/benchmarks.md (between its markers; the prose around them is kept). Options:
 // --runs N (default 10), --only id,id (readiness, fail-fast, scan, listeners-command, run-overhead,
-// many-endpoints, cold-start), --cli FILE (measure another build of the CLI, e.g. a prototype; not
+// many-endpoints, cold-start, busy-host), --cli FILE (measure another build of the CLI, e.g. a prototype; not
 // with --write), --write.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { removeScratch } from './lib/tools.mjs';
 import { coldStart, listenersCommand } from './suites/commands.mjs';
 import { failFast } from './suites/fail-fast.mjs';
 import { readiness } from './suites/readiness.mjs';
+import { busyHost } from './suites/busy-host.mjs';
 import { manyEndpoints, runOverhead } from './suites/run-overhead.mjs';
 import { scan, scanSections } from './suites/scan.mjs';
 
@@ -57,6 +58,7 @@ const IDS = [
   'run-overhead',
   'many-endpoints',
   'cold-start',
+  'busy-host',
 ];
 const only = values.only ? new Set(values.only.split(',')) : null;
 const unknown = [...(only ?? [])].filter((id) => !IDS.includes(id));
@@ -161,6 +163,8 @@ async function main() {
     ['run-overhead', () => runOverhead({ cli, runs })],
     ['many-endpoints', () => manyEndpoints({ cli, runs })],
     ['cold-start', () => coldStart({ cli, rounds, sizes })],
+    // CPU pairs are 7 s each: three per tool and load (about 4 min with the rest).
+    ['busy-host', () => busyHost({ cli, runs, pairs: Math.max(3, Math.round(runs / 3)) })],
   ];
   try {
     for (const [id, fn] of benchmarks) {
