@@ -215,3 +215,11 @@ describe('the real tables', () => {
     expect(readListenRows(port)).toEqual([]);
   });
 });
+
+test('one port asked for: only its LISTEN rows', () => {
+  const text = table(['0A', '0A', '0A', '01']);
+  expect(parseListenRows(text, 'IPv4', 1001).map((r) => [r.port, r.inode])).toEqual([
+    [1001, '5001'],
+  ]);
+  expect(parseListenRows(text, 'IPv4', 1003)).toEqual([]);
+});

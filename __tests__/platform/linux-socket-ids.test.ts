@@ -63,7 +63,7 @@ describe('ListenRowsCache: the table is re-read exactly when the counters cannot
         return [row(String(table))];
       },
     );
-    const at = (nowMs: number) => cache.rows('/proc/net/tcp6', 'IPv6', nowMs)[0]!.inode;
+    const at = (nowMs: number) => cache.rows('/proc/net/tcp6', 'IPv6', 80, nowMs)[0]!.inode;
     return { at, reads };
   }
 

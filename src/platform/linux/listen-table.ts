@@ -79,21 +79,18 @@ function readTableFile(path: string): string {
   }
 }
 
-/** The LISTEN rows of one table (a missing table, e.g. tcp6 without IPv6, has none). */
-export function readTableRows(path: string, family: Family): ListenRow[] {
+/** The LISTEN rows of one table, on `port` if given (a missing table, e.g. tcp6 without IPv6, has none). */
+export function readTableRows(path: string, family: Family, port?: number): ListenRow[] {
   let text: string;
   try {
     text = readTableFile(path);
   } catch {
     return [];
   }
-  return parseListenRows(text, family);
+  return parseListenRows(text, family, port);
 }
 
 /** The LISTEN rows on the port (every port when none is given) from both tables. */
 export function readListenRows(port?: number): ListenRow[] {
-  return TABLES.flatMap(([path, family]) => {
-    const rows = readTableRows(path, family);
-    return port === undefined ? rows : rows.filter((row) => row.port === port);
-  });
+  return TABLES.flatMap(([path, family]) => readTableRows(path, family, port));
 }

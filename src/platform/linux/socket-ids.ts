@@ -59,25 +59,26 @@ interface TableRead {
   rows: ListenRow[];
 }
 
-/** Each family's rows, re-read when its count moved or its last read is REVALIDATE_MS old. */
+/** Each family's rows on a port, re-read when its count moved or its last read is REVALIDATE_MS old. */
 export class ListenRowsCache {
-  private readonly last = new Map<Family, TableRead>();
+  private readonly last = new Map<string, TableRead>();
 
   constructor(
     private readonly count: (family: Family) => number | null,
-    private readonly read: (path: string, family: Family) => ListenRow[],
+    private readonly read: (path: string, family: Family, port: number) => ListenRow[],
   ) {}
 
-  rows(path: string, family: Family, nowMs: number): ListenRow[] {
+  rows(path: string, family: Family, port: number, nowMs: number): ListenRow[] {
     // The count is read before the table: a listener that appears in between is in the table,
     // or moves the count the next poll sees.
     const count = this.count(family);
-    const last = this.last.get(family);
+    const key = `${family} ${port}`;
+    const last = this.last.get(key);
     if (last && count !== null && last.count === count && nowMs - last.atMs < REVALIDATE_MS) {
       return last.rows;
     }
-    const rows = this.read(path, family);
-    this.last.set(family, { count, atMs: nowMs, rows });
+    const rows = this.read(path, family, port);
+    this.last.set(key, { count, atMs: nowMs, rows });
     return rows;
   }
 }
@@ -87,9 +88,6 @@ const cache = new ListenRowsCache(tcpSocketsInUse, readTableRows);
 /** The inodes of the sockets listening on the port, both families. */
 export function listeningSocketIds(port: number, nowMs = performance.now()): string[] {
   return TABLES.flatMap(([path, family]) =>
-    cache
-      .rows(path, family, nowMs)
-      .filter((row) => row.port === port)
-      .map((row) => row.inode),
+    cache.rows(path, family, port, nowMs).map((row) => row.inode),
   );
 }
