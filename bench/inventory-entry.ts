@@ -3,3 +3,4 @@
 export { listListeners } from '../src/platform/linux/listeners.js';
 export { readListenRows } from '../src/platform/linux/listen-table.js';
 export { findSocketHolders } from '../src/platform/linux/socket-holders.js';
+export { listeningSocketIds } from '../src/platform/linux/socket-ids.js';

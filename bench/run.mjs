@@ -2,8 +2,8 @@
 // figures printed (never a failing exit on timing). `npm run bench -- --write` also regenerates the
 // figures in docs/benchmarks.md (between its markers; the prose around them is kept). Options:
 // --runs N (default 10), --only id,id (readiness, fail-fast, scan, listeners-command, run-overhead,
-// many-endpoints, cold-start, probe-attribution, cross-platform-readiness), --cli FILE (measure another build of the CLI,
-// e.g. a prototype; not
+// many-endpoints, cold-start, probe-attribution, cross-platform-readiness, busy-host), --cli FILE (measure
+// another build of the CLI, e.g. a prototype; not
 // with --write), --write.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { crossPlatformReadiness } from './suites/cross-platform-readiness.mjs';
 import { failFast } from './suites/fail-fast.mjs';
 import { probeAttribution } from './suites/probe-attribution.mjs';
 import { readiness } from './suites/readiness.mjs';
+import { busyHost } from './suites/busy-host.mjs';
 import { manyEndpoints, runOverhead } from './suites/run-overhead.mjs';
 import { scan, scanSections } from './suites/scan.mjs';
 
@@ -62,6 +63,7 @@ const IDS = [
   'cold-start',
   'probe-attribution',
   'cross-platform-readiness',
+  'busy-host',
 ];
 const only = values.only ? new Set(values.only.split(',')) : null;
 const unknown = [...(only ?? [])].filter((id) => !IDS.includes(id));
@@ -168,6 +170,8 @@ async function main() {
     ['cold-start', () => coldStart({ cli, rounds, sizes })],
     ['probe-attribution', () => probeAttribution({ rounds })],
     ['cross-platform-readiness', () => crossPlatformReadiness({ runs })],
+    // CPU pairs are 7 s each: three per tool and load (about 4 min with the rest).
+    ['busy-host', () => busyHost({ cli, runs, pairs: Math.max(3, Math.round(runs / 3)) })],
   ];
   try {
     for (const [id, fn] of benchmarks) {

@@ -101,6 +101,7 @@ export function spawnGroup(command, args, options = {}) {
     exited,
     lineAt,
     output: async () => (await closed, { stdout, stderr }),
+    stdoutSoFar: () => stdout,
   };
 }
 

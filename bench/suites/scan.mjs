@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import findProcess from 'find-process';
 import { portToPid } from 'pid-port';
+import { openConnections } from '../lib/connections.mjs';
 import { processCount, startIdleProcesses } from '../lib/load.mjs';
 import { freePort } from '../lib/procs.mjs';
 import { summarize } from '../lib/stats.mjs';
@@ -18,6 +19,14 @@ export const LOADS = [
   { label: '+0 processes', count: 0, files: 0 },
   { label: '+1,000 idle processes', count: 1000, files: 0 },
   { label: '+200 processes × 50 open files', count: 200, files: 50 },
+  // Two holders of 16,000 sockets each (32,000 TCP rows); fewer rounds: every tool walks 32k fds.
+  {
+    label: '+16,000 loopback connections (2 holders × 16,000 fds)',
+    count: 0,
+    files: 0,
+    connections: 16000,
+    rounds: 5,
+  },
 ];
 
 function listening() {
@@ -75,10 +84,14 @@ export async function scan({ inventory, rounds }) {
   try {
     for (const load of LOADS) {
       const idle = load.count > 0 ? await startIdleProcesses(load.count, load.files) : null;
+      const connections = await openConnections(load.connections ?? 0);
       try {
         const processes = processCount();
         const problems = await checkAnswers(inventory, port);
-        const samples = await timeRounds(scanners(inventory, port, empty), rounds);
+        const samples = await timeRounds(
+          scanners(inventory, port, empty),
+          Math.min(rounds, load.rounds ?? rounds),
+        );
         byLoad.push({
           load,
           processes,
@@ -86,6 +99,7 @@ export async function scan({ inventory, rounds }) {
           stats: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)])),
         });
       } finally {
+        await connections.stop();
         await idle?.stop();
       }
     }
@@ -106,7 +120,7 @@ const LABELS = {
 /** One result section per load: ours against ss is the target. */
 export function scanSections(byLoad) {
   return byLoad.map(({ load, processes, problems, stats }) => ({
-    id: `scan-${load.count}-${load.files}`,
+    id: `scan-${load.count}-${load.files}-${load.connections ?? 0}`,
     title: `Listener inventory for one port, ${load.label} (${processes} processes in /proc)`,
     rows: Object.entries(stats).map(([name, s]) => ({
       tool: LABELS[name] ?? name,

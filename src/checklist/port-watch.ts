@@ -4,6 +4,7 @@
  * set changes. Every socket that appeared is remembered with when it was first and last seen, so
  * the listener items judge the whole run, not one instant.
  */
+import { performance } from 'node:perf_hooks';
 import {
   skippedRowsOf,
   type ListenerSocket,
@@ -13,6 +14,13 @@ import {
 import { groupListeners } from './listener-count.js';
 import type { TimelineEvent } from './types.js';
 import { pause } from '../process/wait.js';
+
+/**
+ * For this long after the watch starts and after each change of the socket set, it polls at the
+ * platform's fastest pace (a listener is expected: readiness latency is half a poll); later at
+ * its idle pace, which still sees a late binder within one idle poll.
+ */
+export const BURST_MS = 3000;
 
 export interface SocketRecord {
   /** The socket with every holder seen on it. */
@@ -37,6 +45,8 @@ export class PortWatch {
   /** Rows the platform could not read during the watch, each once: what it could not see. */
   readonly skipped: SkippedRow[] = [];
   private ids = '';
+  /** performance.now() of the start or of the latest change of the socket set. */
+  private burstFrom = 0;
   private stopper = new AbortController();
   private loop: Promise<void> | null = null;
   private change: { promise: Promise<void>; resolve: () => void } | null = null;
@@ -122,7 +132,14 @@ export class PortWatch {
     return [...this.records.values()].map((r) => r.socket);
   }
 
+  /** The pause before the next poll: fast within BURST_MS of the start or a change. */
+  pollDelayMs(nowMs = performance.now()): number {
+    const { watchPollMs, watchIdlePollMs = watchPollMs } = this.platform;
+    return nowMs - this.burstFrom < BURST_MS ? watchPollMs : watchIdlePollMs;
+  }
+
   private async run(): Promise<void> {
+    this.burstFrom = performance.now();
     while (!this.stopper.signal.aborted) {
       try {
         const ids = (await this.platform.listSocketIds(this.port)).sort().join(' ');
@@ -130,7 +147,7 @@ export class PortWatch {
       } catch {
         // A failed read (a tool timing out) is retried at the next poll; the items re-read anyway.
       }
-      await pause(this.platform.watchPollMs, this.stopper.signal);
+      await pause(this.pollDelayMs(), this.stopper.signal);
     }
   }
 
@@ -165,6 +182,7 @@ export class PortWatch {
     this.current = sockets;
     if (ids !== this.ids || this.history.length === 0) {
       this.ids = ids;
+      this.burstFrom = performance.now();
       this.history.push({ atMs, sockets });
       this.change?.resolve();
       this.change = null;

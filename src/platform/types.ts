@@ -122,6 +122,11 @@ export interface Platform {
   /** How often the port watch calls listSocketIds: a file read on Linux, TCP connects elsewhere. */
   readonly watchPollMs: number;
   /**
+   * The watch's pace once nothing changed for a while (absent: watchPollMs throughout);
+   * docs/platforms.md says what each platform polls and how often.
+   */
+  readonly watchIdlePollMs?: number;
+  /**
    * Every listening TCP socket on the port, on any address and both families; rows that could
    * not be read ride along as `skipped` (ListenerTable).
    */

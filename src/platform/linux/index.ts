@@ -3,16 +3,17 @@ import { posixStopping } from '../posix-stop.js';
 import type { Platform } from '../types.js';
 import { connectionOwner } from './connection-owner.js';
 import { findMarkedPids, markerState } from './environ.js';
-import { readListenRows } from './listen-table.js';
 import { listeningSocketsOf, listListeners } from './listeners.js';
 import { listPids, readProcess } from './procfs.js';
+import { listeningSocketIds } from './socket-ids.js';
 
 export const linuxPlatform: Platform = {
   name: 'linux',
-  // A read of the listening section costs well under a millisecond, even on a busy host.
+  // A poll reads two socket counters (a few µs); a listen table only when they moved (socket-ids.ts).
   watchPollMs: 10,
+  watchIdlePollMs: 25,
   listListeners: async (port) => listListeners(port),
-  listSocketIds: async (port) => readListenRows(port).map((row) => row.inode),
+  listSocketIds: async (port) => listeningSocketIds(port),
   listeningSocketsOf: async (pids) => listeningSocketsOf(pids),
   markerState: async (pid, marker) => markerState(pid, marker),
   findMarked: async (marker) => findMarkedPids(marker).flatMap((pid) => readProcess(pid) ?? []),

@@ -3,52 +3,94 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { Family } from '../types.js';
 import { parseListenRows, type ListenRow } from './proc-net-tcp.js';
 
-const TABLES: Array<[string, Family]> = [
+export const TABLES: ReadonlyArray<readonly [string, Family]> = [
   ['/proc/net/tcp', 'IPv4'],
   ['/proc/net/tcp6', 'IPv6'],
 ];
 
 /*
- * Reading these tables costs a walk of the kernel's whole established-socket hash (262,144
- * buckets here: ~0.6 ms) per read() call, and reading to EOF takes one more read, hence one more
- * walk. Two facts let us stop early:
- * - the kernel lists the listening hash first, then the established hash; a row in a state other
- *   than LISTEN (0A) or SYN_RECV (03: listed next to their listener before Linux 4.4) comes from
- *   the established hash, so every LISTEN row has been read;
+ * Every read() of these tables makes the kernel walk its socket hashes, so the cost of reading a
+ * table to its end grows with the host's connections (32k rows: ~30 ms of kernel time). Two facts
+ * let us stop early:
+ * - the kernel lists the listening hash first, then the established hash (tcp_seq_next in
+ *   net/ipv4/tcp_ipv4.c moves from TCP_SEQ_STATE_LISTENING to TCP_SEQ_STATE_ESTABLISHED once,
+ *   never back): a row in a state other than LISTEN (0A) or SYN_RECV (03: listed next to its
+ *   listener before Linux 4.4) comes from the established hash, after every LISTEN row;
  * - a read() returns whole rows, at most one page (≥ 4096 bytes) of them, stopping early only at
  *   the end of the table: a read shorter than a page minus a row is the last one.
+ * The order is checked on every read, not trusted: a LISTEN row after an established one in what
+ * was read means the early stop is unsafe here, and the whole table is read instead.
  */
-const READ_BUFFER = Buffer.allocUnsafe(128 * 1024);
-const SHORTEST_PAGE = 4096;
+const CHUNK = 4096;
 const LONGEST_ROW = 256;
-const ESTABLISHED_HASH_ROW = /^\s*\d+: \S+ \S+ (?!0A|03)[0-9A-F]{2} /im;
+const LISTENING_SECTION_STATES = new Set(['0A', '03']);
 
-/** The beginning of a /proc/net/tcp{,6} table that holds every LISTEN row. */
-function readListeningSection(path: string): string {
+/** Sequential reads of one file into a buffer: the bytes read, 0 at its end. */
+export type ReadChunk = (buffer: Buffer) => number;
+
+/** Where the rows read so far say a table's reader is. */
+export type Section = 'listening' | 'past-listening' | 'out-of-order';
+
+const ROW_STATE = /^\s*\d+: \S+ \S+ ([0-9A-F]{2}) /i;
+
+/** Pure: the section after these complete lines (the header has no state and is skipped). */
+export function nextSection(section: Section, lines: readonly string[]): Section {
+  let current = section;
+  for (const line of lines) {
+    const state = ROW_STATE.exec(line)?.[1]?.toUpperCase();
+    if (state === undefined) continue;
+    const listening = LISTENING_SECTION_STATES.has(state);
+    if (current === 'past-listening' && listening) return 'out-of-order';
+    if (!listening) current = 'past-listening';
+  }
+  return current;
+}
+
+/**
+ * The beginning of a table that holds every LISTEN row: reading stops at the first chunk that
+ * reaches the established section. When the rows read break the listening-first order, the rest
+ * of the table is read too, so no LISTEN row is ever missed.
+ */
+export function readListeningSection(read: ReadChunk): string {
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  const chunks: string[] = [];
+  let partial = ''; // a row cut by a chunk's end (the kernel never cuts one; a fake may)
+  let section: Section = 'listening';
+  for (;;) {
+    const n = read(buffer);
+    const chunk = buffer.toString('latin1', 0, n);
+    chunks.push(chunk);
+    if (n < CHUNK - LONGEST_ROW) return chunks.join(''); // the end of the table
+    if (section === 'out-of-order') continue;
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop()!;
+    section = nextSection(section, lines);
+    if (section === 'past-listening') return chunks.join('');
+  }
+}
+
+/** One table's listening section through one fd, read sequentially. */
+function readTableFile(path: string): string {
   const fd = openSync(path, 'r');
   try {
-    let text = '';
-    for (;;) {
-      const n = readSync(fd, READ_BUFFER, 0, READ_BUFFER.length, null);
-      const chunk = READ_BUFFER.toString('latin1', 0, n);
-      text += chunk;
-      if (n < SHORTEST_PAGE - LONGEST_ROW || ESTABLISHED_HASH_ROW.test(chunk)) return text;
-    }
+    return readListeningSection((buffer) => readSync(fd, buffer, 0, buffer.length, null));
   } finally {
     closeSync(fd);
   }
 }
 
-/** The LISTEN rows on the port (every port when none is given) from both tables (a missing tcp6 table means no IPv6). */
+/** The LISTEN rows of one table, on `port` if given (a missing table, e.g. tcp6 without IPv6, has none). */
+export function readTableRows(path: string, family: Family, port?: number): ListenRow[] {
+  let text: string;
+  try {
+    text = readTableFile(path);
+  } catch {
+    return [];
+  }
+  return parseListenRows(text, family, port);
+}
+
+/** The LISTEN rows on the port (every port when none is given) from both tables. */
 export function readListenRows(port?: number): ListenRow[] {
-  return TABLES.flatMap(([path, family]) => {
-    let text: string;
-    try {
-      text = readListeningSection(path);
-    } catch {
-      return [];
-    }
-    const rows = parseListenRows(text, family);
-    return port === undefined ? rows : rows.filter((row) => row.port === port);
-  });
+  return TABLES.flatMap(([path, family]) => readTableRows(path, family, port));
 }

@@ -66,8 +66,11 @@ const ADDRESS_PATTERN = {
   IPv6: /^([0-9A-F]{32}):([0-9A-F]{4})$/i,
 };
 
-/** The LISTEN rows of one table; the header and malformed rows are skipped, never thrown on. */
-export function parseListenRows(text: string, family: Family): ListenRow[] {
+/**
+ * The LISTEN rows of one table (on `port` only, when given: other rows' addresses are never
+ * decoded); the header and malformed rows are skipped, never thrown on.
+ */
+export function parseListenRows(text: string, family: Family, port?: number): ListenRow[] {
   const rows: ListenRow[] = [];
   for (const line of text.split('\n')) {
     const fields = line.trim().split(/\s+/);
@@ -75,8 +78,10 @@ export function parseListenRows(text: string, family: Family): ListenRow[] {
     const local = ADDRESS_PATTERN[family].exec(fields[1] ?? '');
     const inode = fields[9];
     if (!local || inode === undefined || !/^\d+$/.test(inode)) continue;
+    const rowPort = parseInt(local[2]!, 16);
+    if (port !== undefined && rowPort !== port) continue;
     const address = family === 'IPv4' ? decodeIPv4(local[1]!) : decodeIPv6(local[1]!);
-    rows.push({ address, port: parseInt(local[2]!, 16), family, inode });
+    rows.push({ address, port: rowPort, family, inode });
   }
   return rows;
 }
