@@ -9,6 +9,7 @@ import { writeSync } from 'node:fs';
 import nodeModule from 'node:module';
 import { tolerateClosedOutput } from './closed-output.js';
 import { isVersionFlag } from './cli/version-flag.js';
+import { EXIT } from './errors.js';
 import { VERSION } from './version.js';
 
 /** Node 22.8+: V8's compiled code is kept on disk between runs; absent on Node 20. */
@@ -23,9 +24,17 @@ if (isVersionFlag(argv[0])) {
   // NODE_DISABLE_COMPILE_CACHE is set).
   (nodeModule as CompileCache).enableCompileCache?.();
   tolerateClosedOutput();
-  void import('./cli/main.js').then(async ({ main }) => {
-    process.exitCode = await main(argv);
-  });
+  import('./cli/main.js').then(
+    async ({ main }) => {
+      process.exitCode = await main(argv);
+    },
+    (error: unknown) => {
+      // A chunk file missing from the install: one line, as for any internal error.
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`single-listener-check: internal error: ${message}\n`);
+      process.exitCode = EXIT.internal;
+    },
+  );
 }
 
 /** Straight to fd 1: creating process.stdout alone loads Node's stream modules. */

@@ -52,10 +52,12 @@ test.each([['--version'], ['-v'], ['-V']])(
   },
 );
 
-test('without its chunks, a command fails (the deletion above is a real test)', async () => {
+test('without its chunks, a command fails (the deletion above is a real test): one line, exit 3', async () => {
   const { cli } = bundleWithout(() => true);
-  await expect(run(process.execPath, [cli, 'listeners', '--port', '1'])).rejects.toMatchObject({
+  const failed = run(process.execPath, [cli, 'listeners', '--port', '1']);
+  await expect(failed).rejects.toMatchObject({
     code: 3,
+    stderr: expect.stringMatching(/^single-listener-check: internal error: [^\n]*\n$/) as unknown,
   });
 });
 

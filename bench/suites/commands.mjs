@@ -160,7 +160,8 @@ export async function coldStart({ cli, rounds, sizes }) {
   );
   const steps = PHASES.map(([key, label], i) => {
     const before = i === 0 ? 0 : stats[PHASES[i - 1][0]].median;
-    const added = i === 0 ? '' : ` (+${(stats[key].median - before).toFixed(1)} ms)`;
+    const delta = stats[key].median - before;
+    const added = i === 0 ? '' : ` (${delta < 0 ? '−' : '+'}${Math.abs(delta).toFixed(1)} ms)`;
     return { key, label: `${label}${added}` };
   });
   const chunks = Number.isFinite(sizes.chunks) ? `, its chunks ${bytes(sizes.chunks)}` : '';
