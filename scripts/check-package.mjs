@@ -31,7 +31,7 @@ const EXPECTED = [
 const CHUNK = /^dist\/\d+\.(?:cli|index)\.js$/;
 /**
  * The size budget. Most of it is the two bundles: the action's, and the CLI's entry with its
- * chunks (gzipped about 260 kB and 125 kB at 0.1.0).
+ * chunks (gzipped about 265 kB and 130 kB at 0.1.0).
  */
 const BUDGET_PACKED = 450 * 1000;
 const BUDGET_UNPACKED = 1600 * 1000;
