@@ -24,17 +24,21 @@ if (isVersionFlag(argv[0])) {
   // NODE_DISABLE_COMPILE_CACHE is set).
   (nodeModule as CompileCache).enableCompileCache?.();
   tolerateClosedOutput();
-  import('./cli/main.js').then(
-    async ({ main }) => {
-      process.exitCode = await main(argv);
-    },
-    (error: unknown) => {
-      // A chunk file missing from the install: one line, as for any internal error.
-      const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`single-listener-check: internal error: ${message}\n`);
-      process.exitCode = EXIT.internal;
-    },
-  );
+  // Inside then(): the CommonJS bundle's import() reads the chunk synchronously and may throw.
+  Promise.resolve()
+    .then(() => import('./cli/main.js'))
+    .then(
+      async ({ main }) => {
+        process.exitCode = await main(argv);
+      },
+      (error: unknown) => {
+        // A chunk file missing from the install: one line, as for any internal error.
+        const message = error instanceof Error ? error.message : String(error);
+        const line = message.replace(/\s*\n\s*/g, ' ');
+        process.stderr.write(`single-listener-check: internal error: ${line}\n`);
+        process.exitCode = EXIT.internal;
+      },
+    );
 }
 
 /** Straight to fd 1: creating process.stdout alone loads Node's stream modules. */

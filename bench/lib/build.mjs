@@ -41,13 +41,12 @@ export async function snapshotCli() {
   mkdirSync(BUILD_DIR, { recursive: true });
   for (let i = 0; i < 20 && !distReady(); i++) await sleep(500);
   if (distReady()) {
-    // The entry and the chunk files it imports (`<id>.cli.js`), as a folder of ESM files.
+    // The entry, the chunk files it loads (`<id>.cli.js`) and the package.json giving their format.
     const out = `${BUILD_DIR}/dist-cli`;
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out);
-    for (const file of readdirSync('dist').filter((f) => /^(?:\d+\.)?cli\.js$/.test(f)))
-      copyFileSync(`dist/${file}`, `${out}/${file}`);
-    writeFileSync(`${out}/package.json`, '{ "type": "module" }\n');
+    const files = readdirSync('dist').filter((f) => /^(?:\d+\.)?cli\.js$|^package\.json$/.test(f));
+    for (const file of files) copyFileSync(`dist/${file}`, `${out}/${file}`);
     return {
       cli: `${out}/cli.js`,
       sizes: cliSizes(out, 'cli.js', 'dist/index.js'),
