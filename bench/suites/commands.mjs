@@ -1,7 +1,7 @@
 // 4. `single-listener-check listeners --port P` as a whole command, and 7. CLI start-up by phase
 // and bundle size: each command spawned and timed to its exit, interleaved round-robin, next to
 // `node -e 0` (Node's own start, the floor) from the same rounds.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import nodeModule from 'node:module';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -113,21 +113,12 @@ export async function listenersCommand({ cli, rounds }) {
   }
 }
 
-/** An empty ES module: what Node's ESM loader costs before any of our code runs. */
-function emptyModule() {
-  const dir = scratchDir();
-  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  writeFileSync(join(dir, 'empty.js'), '');
-  return join(dir, 'empty.js');
-}
-
 /**
  * `--version` against the floor, and the start-up split into phases: each step below adds one
  * phase to the one before, so the differences of medians are what each phase costs.
  */
 const PHASES = [
   ['node -e 0', 'Node starts (floor)', () => ['-e', '0']],
-  ['empty ESM', 'ESM loader: an empty ES module', (_cli, empty) => [empty]],
   ['--version', 'our entry (`--version`)', (cli) => [cli, '--version']],
   [
     'listeners --help',
@@ -137,17 +128,20 @@ const PHASES = [
   [
     'listeners',
     'platform read and output (`listeners --port P --json`)',
-    (cli, _e, port) => [cli, 'listeners', '--port', port, '--json'],
+    (cli, port) => [cli, 'listeners', '--port', port, '--json'],
   ],
-  ['run --help', 'config schema: zod, yaml (`run --help`)', (cli) => [cli, 'run', '--help']],
+  [
+    'run --help',
+    "run's modules: config schema, zod, yaml, HTTP, reports (`run --help`)",
+    (cli) => [cli, 'run', '--help'],
+  ],
 ];
 
 export async function coldStart({ cli, rounds, sizes }) {
-  const empty = emptyModule();
   const port = '1'; // nobody listens on 1 here: the cheap path, no process walk
   const stats = await timeRounds(
     {
-      ...Object.fromEntries(PHASES.map(([key, , args]) => [key, [NODE, args(cli, empty, port)]])),
+      ...Object.fromEntries(PHASES.map(([key, , args]) => [key, [NODE, args(cli, port)]])),
       ...cacheVariants('--version', [cli, '--version']),
       'wait-on --help': [NODE, [WAIT_ON_BIN, '--help']],
     },
