@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const BUILD_DIR = 'node_modules/.cache/single-listener-check-bench';
 const NCC = 'node_modules/@vercel/ncc/dist/ncc/cli.js';
 
-/** Bundles a bench entry the way scripts/bundle.mjs bundles the product; returns its path. */
+/** Bundles a bench entry with ncc, minified, as ES modules (the inventory is import()ed); returns its path. */
 export function bundle(entry, name) {
   const out = `${BUILD_DIR}/${name}`;
   rmSync(out, { recursive: true, force: true });
