@@ -3,4 +3,7 @@ import { run } from './action/main.js';
 import { tolerateClosedOutput } from './closed-output.js';
 
 tolerateClosedOutput();
-process.exitCode = await run();
+// No top-level await: the bundle is CommonJS (scripts/bundle.mjs).
+void run().then((code) => {
+  process.exitCode = code;
+});

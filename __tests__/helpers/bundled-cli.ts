@@ -14,26 +14,29 @@ import {
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const NCC = 'node_modules/@vercel/ncc/dist/ncc/cli.js';
+const BUNDLE = 'scripts/bundle.mjs';
 const BUNDLES = path.join(tmpdir(), 'slc-test-bundles');
 /** Bundles of older sources are removed once this old (a run in progress may still use one). */
 const STALE_BUNDLE_MS = 60 * 60 * 1000;
 
 /**
- * The CLI (`src/cli.ts`) bundled with ncc as `npm run build` bundles dist/cli.js, but from the
- * sources as they are now, into a cache folder keyed by their hash: dist/ itself is left alone.
+ * The CLI (`src/cli.ts`) bundled by scripts/bundle.mjs as `npm run build` bundles dist/cli.js,
+ * but from the sources as they are now, into a cache folder keyed by their hash (and the build
+ * script's): dist/ itself is left alone.
  * Takes a few seconds the first time after a change.
  */
 export function bundledCli(): string {
   // --transpile-only: type errors elsewhere in the tree (tsc reports them) must not stop it.
-  return path.join(bundled('src/cli.ts', 'cli', '.', ['--transpile-only']), 'index.js');
+  return path.join(
+    bundled('src/cli.ts', 'cli', '.', ['--transpile-only', '--no-minify']),
+    'index.js',
+  );
 }
 
 /**
@@ -41,14 +44,13 @@ export function bundledCli(): string {
  * as it is now — for the harness's `actionPath` (GITHUB_ACTION_PATH).
  */
 export function bundledActionPath(): string {
-  // Type-checked: under --transpile-only ncc emits src/index.ts's top-level await as CommonJS.
-  return bundled('src/index.ts', 'action', 'dist', []);
+  return bundled('src/index.ts', 'action', 'dist', ['--no-minify']);
 }
 
 /** The cache folder holding `entry` bundled as `<folder>/<subdir>/index.js`. */
 function bundled(entry: string, kind: string, subdir: string, flags: string[]): string {
   const hash = createHash('sha256');
-  for (const file of listFiles(path.join(REPO, 'src')).sort()) {
+  for (const file of [...listFiles(path.join(REPO, 'src')).sort(), path.join(REPO, BUNDLE)]) {
     hash.update(file).update(readFileSync(file));
   }
   const target = path.join(BUNDLES, `${hash.digest('hex').slice(0, 16)}-${kind}`);
@@ -59,13 +61,11 @@ function bundled(entry: string, kind: string, subdir: string, flags: string[]): 
   const building = mkdtempSync(path.join(BUNDLES, 'building-'));
   const out = path.join(building, subdir);
   try {
-    execFileSync(
-      process.execPath,
-      [NCC, 'build', entry, '-o', out, '-q', '--no-source-map-register', ...flags],
-      { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    // ncc bundles ESM as ESM: tell Node so, as scripts/bundle.mjs does for dist/.
-    writeFileSync(path.join(out, 'package.json'), '{ "type": "module" }\n');
+    // The build dist/ gets (CommonJS, chunk files, their package.json), unminified.
+    execFileSync(process.execPath, [BUNDLE, '--entry', entry, '--out', out, ...flags], {
+      cwd: REPO,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     renameSync(building, target);
   } catch (error) {
     rmSync(building, { recursive: true, force: true });

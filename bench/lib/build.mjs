@@ -3,13 +3,21 @@
 // node_modules/.cache (ignored by git, eslint and prettier). bench/tsconfig.json limits ncc's
 // type check to the entries' own imports.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const BUILD_DIR = 'node_modules/.cache/single-listener-check-bench';
 const NCC = 'node_modules/@vercel/ncc/dist/ncc/cli.js';
 
-/** Bundles a bench entry the way scripts/bundle.mjs bundles the product; returns its path. */
+/** Bundles a bench entry with ncc, minified, as ES modules (the inventory is import()ed); returns its path. */
 export function bundle(entry, name) {
   const out = `${BUILD_DIR}/${name}`;
   rmSync(out, { recursive: true, force: true });
@@ -33,18 +41,35 @@ export async function snapshotCli() {
   mkdirSync(BUILD_DIR, { recursive: true });
   for (let i = 0; i < 20 && !distReady(); i++) await sleep(500);
   if (distReady()) {
-    const cli = `${BUILD_DIR}/cli.mjs`;
-    copyFileSync('dist/cli.js', cli);
-    const sizes = { cli: statSync('dist/cli.js').size, index: statSync('dist/index.js').size };
-    return { cli, sizes, source: 'dist/' };
+    // The entry, the chunk files it loads (`<id>.cli.js`) and the package.json giving their format.
+    const out = `${BUILD_DIR}/dist-cli`;
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out);
+    const files = readdirSync('dist').filter((f) => /^(?:\d+\.)?cli\.js$|^package\.json$/.test(f));
+    for (const file of files) copyFileSync(`dist/${file}`, `${out}/${file}`);
+    return {
+      cli: `${out}/cli.js`,
+      sizes: cliSizes(out, 'cli.js', 'dist/index.js'),
+      source: 'dist/',
+    };
   }
   const cli = bundle('bench/cli-entry.ts', 'cli');
   const index = bundle('bench/action-entry.ts', 'action');
-  const sizes = { cli: statSync(cli).size, index: statSync(index).size };
+  const sizes = cliSizes(`${BUILD_DIR}/cli`, 'index.js', index);
   return {
     cli,
     sizes,
     source: 'src/ (dist/ was absent: bundled by the bench with the same ncc flags)',
+  };
+}
+
+/** Bytes of the CLI's entry, of its chunks (loaded per command) and of the action's bundle. */
+function cliSizes(dir, entry, index) {
+  const chunks = readdirSync(dir).filter((f) => /^\d+\./.test(f));
+  return {
+    cli: statSync(`${dir}/${entry}`).size,
+    chunks: chunks.reduce((sum, f) => sum + statSync(`${dir}/${f}`).size, 0),
+    index: statSync(index).size,
   };
 }
 

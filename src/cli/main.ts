@@ -2,21 +2,19 @@
 import { EXIT, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { processIO, type CliIO, type Command } from './command.js';
+import { isVersionFlag } from './version-flag.js';
 
 const PROGRAM = 'single-listener-check';
-/** `-v` and `-V` too: the spellings other CLIs taught people to try first. */
-const VERSION_FLAGS = new Set(['--version', '-v', '-V']);
 
 /**
- * Every command by name, evaluated on first use: `--version`, `listeners` and `free` never run
- * the config schema's module code (zod, yaml). webpackMode "eager" keeps the bundle one file.
+ * Every command by name, loaded on first use: the bundler gives each its own chunk file, so
+ * `listeners` never compiles the config schema (zod, yaml), the HTTP probes or the reports.
  */
 export const commands: Record<string, () => Promise<Command>> = {
-  run: async () => (await import(/* webpackMode: "eager" */ './run.js')).runCommand,
-  listeners: async () =>
-    (await import(/* webpackMode: "eager" */ './listeners.js')).listenersCommand,
-  free: async () => (await import(/* webpackMode: "eager" */ './free.js')).freeCommand,
-  stop: async () => (await import(/* webpackMode: "eager" */ './stop.js')).stopCommand,
+  run: async () => (await import('./run.js')).runCommand,
+  listeners: async () => (await import('./listeners.js')).listenersCommand,
+  free: async () => (await import('./free.js')).freeCommand,
+  stop: async () => (await import('./stop.js')).stopCommand,
 };
 
 async function overview(): Promise<string> {
@@ -40,7 +38,7 @@ function reportError(error: unknown, io: CliIO): number {
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   try {
     const [first] = argv;
-    if (first !== undefined && VERSION_FLAGS.has(first)) {
+    if (isVersionFlag(first)) {
       io.stdout(`${VERSION}\n`);
       return EXIT.pass;
     }
