@@ -31,6 +31,9 @@ async function build(entry, dir, filename, { transpileOnly = false, minified = t
     transpileOnly,
     sourceMapRegister: false,
     quiet: true,
+    // No build cache: its key is the entry's absolute path, so a fresh clone builds uncached and
+    // a cached build elsewhere may differ from it; dist/ must be what any clone builds.
+    cache: false,
   });
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/${filename}`, code);
