@@ -44,7 +44,7 @@ test('a stale holder that ignores SIGTERM gets SIGKILL once stop-timeout has pas
   const { result } = await runOnFake(system, [killing(3000)]);
 
   expect(itemOf(result, 'port-free').details).toEqual([
-    'killed pid 9 (stuck) (still running 3.00 s after SIGTERM)',
+    'killed pid 9 (stuck) (still running 3 s after SIGTERM)',
   ]);
   const [term, kill] = system.sent;
   expect([term!.text, kill!.text]).toEqual(['SIGTERM -9', 'SIGKILL -9']);

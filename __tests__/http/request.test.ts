@@ -1,4 +1,5 @@
-import { formatDuration, httpRequest, type HttpResponse } from '../../src/http/request.js';
+import { formatDuration } from '../../src/format/duration.js';
+import { httpRequest, type HttpResponse } from '../../src/http/request.js';
 import type { TcpConnection } from '../../src/platform/types.js';
 import { freePort, sleep, until } from '../helpers/procs.js';
 import { serve, serveSelfSignedTls, type InProcessServer } from '../helpers/http-servers.js';
@@ -199,8 +200,9 @@ test('onConnected runs at the TCP connect of an https request too, and a throwin
   });
 });
 
-test('durations read as people write them', () => {
+test('one duration format: ms, whole seconds as they were set, measures to the hundredth, minutes', () => {
   expect(formatDuration(300)).toBe('300 ms');
   expect(formatDuration(10_000)).toBe('10 s');
-  expect(formatDuration(2500)).toBe('2.5 s');
+  expect(formatDuration(2500)).toBe('2.50 s');
+  expect(formatDuration(125_000)).toBe('2 min 5 s');
 });

@@ -11,6 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
 import type { TcpConnection } from '../platform/types.js';
+import { formatDuration } from '../format/duration.js';
 import { VERSION } from '../version.js';
 
 export interface HttpRequestOptions {
@@ -48,13 +49,6 @@ export interface HttpFailure {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-
-/** "300 ms", "10 s", "2.5 s". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
-}
 
 export function httpRequest(
   url: string,
