@@ -3,8 +3,8 @@ import type { ListenerSocket, SkippedRow } from '../platform/types.js';
 
 export type ItemStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
-export type { ProbeResult } from '../http/probe-result.js';
-import type { ProbeResult } from '../http/probe-result.js';
+export type { ProbeResult } from './judge/probe-result.js';
+import type { ProbeResult } from './judge/probe-result.js';
 
 export interface ItemResult {
   id: string;
@@ -32,7 +32,7 @@ export interface ItemResult {
   crashLine?: string;
   /** The command that fixes what failed, for the reader to copy (the summary's "why"). */
   nextStep?: string;
-  /** The endpoint's probes disagreed (some passed, some failed): http/probe.ts's verdict, judged once. */
+  /** The endpoint's probes disagreed (some passed, some failed): judge/probe.ts's verdict, judged once. */
   flapping?: boolean;
 }
 

@@ -5,8 +5,8 @@
  * docs/configuration.md, "Endpoints").
  */
 import type { EndpointSpec } from '../../config/types.js';
-import { attributor } from '../../http/attribution.js';
-import { probeEndpoint } from '../../http/probe.js';
+import { attributor } from '../judge/attribution.js';
+import { probeEndpoint } from '../judge/probe.js';
 import { fail, logTail, pass, type ChecklistItem } from '../item.js';
 import { describeListenerGroups } from '../listener-lines.js';
 

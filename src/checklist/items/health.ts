@@ -1,5 +1,5 @@
 /** `health`: the health path answers the expected status with a JSON body, not a 404 HTML page. */
-import { checkHealth } from '../../http/expect.js';
+import { checkHealth } from '../judge/expect.js';
 import { httpRequest } from '../../http/request.js';
 import { fail, logTail, pass, skip, type ChecklistItem } from '../item.js';
 

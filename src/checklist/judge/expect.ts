@@ -3,9 +3,9 @@
  * per failed expectation, naming it, with the expected and the actual value. Bodies and values are
  * quoted and cut to a readable length.
  */
-import type { Expectation, HealthSpec } from '../config/types.js';
-import { describeStatus, statusMatches } from '../config/status.js';
-import type { HttpResponse } from './request.js';
+import type { Expectation, HealthSpec } from '../../config/types.js';
+import { describeStatus, statusMatches } from '../../config/status.js';
+import type { HttpResponse } from '../../http/request.js';
 
 export interface ExpectationFailure {
   /** Which expectation, without the actual value: 'status', 'json', 'jsonPath data.id', 'maxMs'. */

@@ -12,11 +12,11 @@
  *             connections to more than one listener;
  *   fail      every probe failed the same way (or the only disagreement is latency).
  */
-import type { EndpointSpec } from '../config/types.js';
+import type { EndpointSpec } from '../../config/types.js';
 import type { ProbeResult } from './probe-result.js';
 import type { Attribution, Attributor } from './attribution.js';
 import { findFailures } from './expect.js';
-import { DEFAULT_MAX_BODY_BYTES, httpRequest } from './request.js';
+import { DEFAULT_MAX_BODY_BYTES, httpRequest } from '../../http/request.js';
 
 export interface EndpointOutcome {
   probes: ProbeResult[];

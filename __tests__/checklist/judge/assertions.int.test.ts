@@ -3,11 +3,15 @@
  * real backends that share one route contract: a Flask app (Werkzeug) and a Node app (node:http),
  * each a child process.
  */
-import type { Expectation, HealthSpec } from '../../src/config/types.js';
-import { checkExpectation, checkHealth } from '../../src/http/expect.js';
-import { httpRequest, type HttpRequestOptions, type HttpResponse } from '../../src/http/request.js';
-import { cleanupProcesses } from '../helpers/procs.js';
-import { startFlaskApp, startNodeApp, type Backend } from '../helpers/http-servers.js';
+import type { Expectation, HealthSpec } from '../../../src/config/types.js';
+import { checkExpectation, checkHealth } from '../../../src/checklist/judge/expect.js';
+import {
+  httpRequest,
+  type HttpRequestOptions,
+  type HttpResponse,
+} from '../../../src/http/request.js';
+import { cleanupProcesses } from '../../helpers/procs.js';
+import { startFlaskApp, startNodeApp, type Backend } from '../../helpers/http-servers.js';
 
 const backends: Array<[string, () => Promise<Backend>]> = [
   ['Flask', startFlaskApp],

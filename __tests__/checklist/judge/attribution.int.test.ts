@@ -5,17 +5,17 @@
  * where nobody may be named: a server that does not accept, a reader without permission, a
  * platform that cannot see it, no connection at all.
  */
-import type { EndpointSpec } from '../../src/config/types.js';
-import { attributor } from '../../src/http/attribution.js';
-import { probeEndpoint } from '../../src/http/probe.js';
-import { httpRequest } from '../../src/http/request.js';
-import { darwinPlatform } from '../../src/platform/darwin/index.js';
-import { linuxPlatform } from '../../src/platform/linux/index.js';
-import type { ListenerSocket } from '../../src/platform/types.js';
-import { windowsPlatform } from '../../src/platform/windows/index.js';
-import { AS_NOBODY, connectionOwnerAsNobody, removeBuild } from '../helpers/as-nobody.js';
-import { cleanupProcesses, freePort, spawnPython, spawnTracked } from '../helpers/procs.js';
-import { startFlaskApp, startNodeApp, startReusePortServer } from '../helpers/http-servers.js';
+import type { EndpointSpec } from '../../../src/config/types.js';
+import { attributor } from '../../../src/checklist/judge/attribution.js';
+import { probeEndpoint } from '../../../src/checklist/judge/probe.js';
+import { httpRequest } from '../../../src/http/request.js';
+import { darwinPlatform } from '../../../src/platform/darwin/index.js';
+import { linuxPlatform } from '../../../src/platform/linux/index.js';
+import type { ListenerSocket } from '../../../src/platform/types.js';
+import { windowsPlatform } from '../../../src/platform/windows/index.js';
+import { AS_NOBODY, connectionOwnerAsNobody, removeBuild } from '../../helpers/as-nobody.js';
+import { cleanupProcesses, freePort, spawnPython, spawnTracked } from '../../helpers/procs.js';
+import { startFlaskApp, startNodeApp, startReusePortServer } from '../../helpers/http-servers.js';
 
 const linux = process.platform === 'linux' ? describe : describe.skip;
 /**

@@ -5,7 +5,7 @@
  * why, and nobody is named: never a guess.
  */
 import type { ProbeResult } from './probe-result.js';
-import type { ListenerSocket, Platform, TcpConnection } from '../platform/types.js';
+import type { ListenerSocket, Platform, TcpConnection } from '../../platform/types.js';
 
 export type Attribution = Pick<ProbeResult, 'answeredBy' | 'unattributed'>;
 export type Attributor = (connection: TcpConnection) => Promise<Attribution>;

@@ -1,7 +1,11 @@
 /** Wording and edge cases of the expectation checks, on hand-made responses. */
-import { describeStatus, statusMatches } from '../../src/config/status.js';
-import { checkExpectation, checkHealth, findFailures } from '../../src/http/expect.js';
-import type { HttpResponse } from '../../src/http/request.js';
+import { describeStatus, statusMatches } from '../../../src/config/status.js';
+import {
+  checkExpectation,
+  checkHealth,
+  findFailures,
+} from '../../../src/checklist/judge/expect.js';
+import type { HttpResponse } from '../../../src/http/request.js';
 
 function response(over: Partial<HttpResponse> = {}): HttpResponse {
   return { ok: true, status: 200, headers: {}, body: '', truncated: false, durationMs: 5, ...over };

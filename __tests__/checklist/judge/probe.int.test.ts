@@ -5,10 +5,10 @@
  * all reach the same server with probability about 2 × 0.5^20 ≈ 2e-6 (platforms.md measured
  * a 95/105 spread over 200 connections).
  */
-import type { EndpointSpec, Expectation } from '../../src/config/types.js';
-import { probeEndpoint } from '../../src/http/probe.js';
-import { cleanupProcesses, freePort } from '../helpers/procs.js';
-import { serve, startReusePortServer, type InProcessServer } from '../helpers/http-servers.js';
+import type { EndpointSpec, Expectation } from '../../../src/config/types.js';
+import { probeEndpoint } from '../../../src/checklist/judge/probe.js';
+import { cleanupProcesses, freePort } from '../../helpers/procs.js';
+import { serve, startReusePortServer, type InProcessServer } from '../../helpers/http-servers.js';
 
 function endpoint(path: string, expect: Partial<Expectation> = {}): EndpointSpec {
   return {
