@@ -95,10 +95,13 @@ test('a Python backend that crashes with a traceback before listening: logs fail
   const statuses = itemStatuses(report);
   for (const id of AFTER_READY) expect(statuses[id]).toBe('skip');
 
-  // Printed as it came (not a TTY, not GitHub Actions), then pointed to, not repeated.
+  // Printed as it came (not a TTY, not GitHub Actions), then pointed to, not repeated: under the
+  // item only its exception line (crashLine) comes back, as the first line.
   const lines = stdout.split('\n');
+  expect(lines.filter((l) => l.includes('in <module>'))).toHaveLength(1); // the traceback's frames
   expect(lines.filter((l) => l.includes('FileNotFoundError'))).toEqual([
     "backend │ FileNotFoundError: [Errno 2] No such file or directory: 'config/settings.json'",
+    "      FileNotFoundError: [Errno 2] No such file or directory: 'config/settings.json'",
   ]);
   expect(lines).toContain('      last log lines: printed above as they came (backend │ …)');
   expect(lines).toContain('  failed: Backend ready, Backend logs');

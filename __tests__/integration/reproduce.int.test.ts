@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPRODUCE_FILE, REPRODUCE_PROGRAM } from '../../src/checklist/reproduce.js';
+import { shellLines } from '../../src/report/shell-lines.js';
 import type { RunResult } from '../../src/checklist/types.js';
 import { bundledCli } from '../helpers/bundled-cli.js';
 import { freePort } from '../helpers/procs.js';
@@ -70,7 +71,8 @@ test('flags: a run from flags reruns from its one-line command to the same verdi
   expect(reproduce).toMatch(
     /^npx single-listener-check run --start '.+' --cwd __tests__\/integration\/apps /,
   );
-  expect(first.summary).toContain(reproduce);
+  // The summary shows it one option per line, continued with ` \`.
+  expect(first.summary).toContain(shellLines(reproduce).join('\n'));
 
   const again = rerun(reproduce, first.reportDir);
   expect(again.code).toBe(0);

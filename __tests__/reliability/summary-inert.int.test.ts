@@ -29,11 +29,12 @@ afterEach(async () => {
 });
 afterAll(removeScratch);
 
-/** The summary with its code blocks (fenced and <pre>) removed: what is read as markdown. */
+/** The summary without its code blocks (fenced, <pre>) and code spans: what is read as markdown. */
 function prose(md: string): string {
   return md
     .replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '')
-    .replace(/^<pre>\n[\s\S]*?\n<\/pre>$/gm, '');
+    .replace(/^<pre>\n[\s\S]*?\n<\/pre>$/gm, '')
+    .replace(/(`+)(?!`)(.+?)(?<!`)\1(?!`)/g, ''); // code spans (a command to copy) show text only
 }
 
 test('log lines, a command line and a response body with HTML and markdown stay text in the summary', async () => {
