@@ -68,6 +68,8 @@ test('a server that never answers ends at the timeout with a readable error', as
     ok: false,
     error: `timed out after 300 ms waiting for a response from 127.0.0.1:${server.port}`,
   });
+  // The timer's clock may run a millisecond ahead of performance.now(): never 299 ms.
+  expect(res.durationMs).toBeGreaterThanOrEqual(300);
   // The connection is given up, not left open.
   await until(() => server!.sockets.every((s) => s.destroyed || s.readyState === 'closed'));
 });
@@ -181,6 +183,19 @@ test('onConnected runs once connected and before anything is sent, with both end
     clientPort: seen?.peer[1],
   });
   expect(received.join('')).toMatch(/^GET \/hooked HTTP\/1\.1\r\n/);
+});
+
+test("a slow onConnected hook is not counted against the server's timeout nor in its duration", async () => {
+  server = await serve(() => {
+    // accept, read, never answer
+  });
+  const res = await httpRequest(`${server.url}/hang`, {
+    timeoutMs: 300,
+    onConnected: async () => void (await sleep(200)),
+  });
+  expect(res).toMatchObject({ ok: false, error: expect.stringMatching(/^timed out after 300 ms/) });
+  // The server had its whole 300 ms after the hook: the duration excludes the hook's 200 ms.
+  expect(res.durationMs).toBeGreaterThanOrEqual(300);
 });
 
 test('onConnected runs at the TCP connect of an https request too, and a throwing hook does not stop the request', async () => {

@@ -104,13 +104,18 @@ export function httpRequest(
       agent: false,
     });
 
-    const timer = setTimeout(() => {
-      fail(
-        phase === 'connect'
-          ? `timed out after ${formatDuration(timeoutMs)} waiting for a response from ${where}`
-          : `timed out after ${formatDuration(timeoutMs)} reading the body (status ${status}) from ${where}`,
-      );
-    }, timeoutMs);
+    // The timer's clock (libuv's loop time) may run up to a millisecond ahead of
+    // performance.now(): a timed-out request took the whole timeout, never 9,999 ms of it.
+    const timedOut = () =>
+      settle({
+        ok: false,
+        error:
+          phase === 'connect'
+            ? `timed out after ${formatDuration(timeoutMs)} waiting for a response from ${where}`
+            : `timed out after ${formatDuration(timeoutMs)} reading the body (status ${status}) from ${where}`,
+        durationMs: Math.max(elapsed(), timeoutMs),
+      });
+    let timer = setTimeout(timedOut, timeoutMs);
 
     req.on('error', (err) => fail(describeNetError(err, where)));
     req.on('response', (res) => {
@@ -160,6 +165,10 @@ export function httpRequest(
             .catch(() => undefined)
             .then(() => {
               hookMs = performance.now() - hookStarted;
+              // The hook's time is not the server's: the request keeps its whole budget.
+              if (settled) return;
+              clearTimeout(timer);
+              timer = setTimeout(timedOut, Math.max(0, timeoutMs - elapsed()));
               send();
             });
         };
