@@ -82,3 +82,22 @@ test('a reused pid is not taken for a member: same pid, later start time', async
   const reused = proc(100, 1, 30, { uid: UID + 1 });
   expect(await service.belongs(reused)).toBeNull();
 });
+
+test('liveMembers: a marked child forked after the process table was read is the tree, not daemonized', async () => {
+  // The reloader's child: absent from the process table read first, found by its marker next.
+  const backend = proc(100, 50, 10);
+  const child = proc(101, 100, 11);
+  const platform = fakePlatform({
+    listListeners: async () => [],
+    listProcesses: async () => [backend],
+    getProcess: async (pid) => [backend, child].find((p) => p.pid === pid) ?? null,
+    findMarked: async () => [backend, child],
+    markerState: async () => 'marked',
+  });
+  const service = new ServiceRun(serviceConfig(), runEnvironment(platform));
+  service.backendProcess = backend;
+  service.adopt(backend, 'tree');
+
+  expect((await service.liveMembers()).map((p) => p.pid)).toEqual([100, 101]);
+  expect(service.ruleOf(child)).toBe('tree');
+});

@@ -166,3 +166,43 @@ test('a start command that daemonizes: its marked child is ready, owned by marke
     'stopped outside the process group: pid 8 (gunicorn --daemon), found by the run marker in its environment',
   );
 });
+
+describe('a busy host: each inventory takes 400 ms (a walk of every open file)', () => {
+  beforeEach(() => (system.inventoryMs = 400));
+
+  test("ready is declared from the backend's own open files before the inventory is in; the listener items judge the inventory", async () => {
+    system.spawns({ pid: 7, then: [[300, () => system.bind(7, PORT)]] });
+
+    const { result } = await runOnFake(system, [fakeService({ port: PORT })]);
+
+    const timeline = result.services[0]!.timeline;
+    const at = (event: string) => timeline.find((e) => e.event === event)!.atMs;
+    expect(at('ready')).toBeLessThan(at('listener 0.0.0.0:5000 (pid 7) appeared'));
+    const ready = itemOf(result, 'ready');
+    expect(ready.summary).toMatch(/^listening on 0\.0\.0\.0:5000 after \d+ ms$/);
+    // No listener table under ready: it read the backend's files, not every holder's.
+    expect(ready.listeners).toBeUndefined();
+    expect(itemOf(result, 'single-listener').status).toBe('pass');
+    expect(itemOf(result, 'listener-owner').listeners?.map((s) => s.processes[0]?.pid)).toEqual([
+      7,
+    ]);
+  });
+
+  test('a stranger binding beside the backend: ready passes on the backend socket, single-listener fails naming both', async () => {
+    system.process({ pid: 50, command: 'flask run (stale)' });
+    system.spawns({
+      pid: 7,
+      then: [
+        [300, () => system.bind(7, PORT)],
+        [300, () => system.bind(50, PORT, { address: '127.0.0.1' })],
+      ],
+    });
+
+    const { result } = await runOnFake(system, [fakeService({ port: PORT })]);
+
+    expect(itemOf(result, 'ready').status).toBe('pass');
+    const single = itemOf(result, 'single-listener');
+    expect(single.status).toBe('fail');
+    expect(single.listeners?.flatMap((s) => s.processes.map((p) => p.pid)).sort()).toEqual([50, 7]);
+  });
+});

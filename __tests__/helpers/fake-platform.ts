@@ -31,7 +31,6 @@ export function fakePlatform(
     watchPollMs: 10,
     getProcess: async (pid) => (await parts.listProcesses()).find((p) => p.pid === pid) ?? null,
     listSocketIds: async (port) => (await parts.listListeners(port)).map((s) => s.socketId),
-    listeningSocketsOf: async () => [],
     markerState: async () => 'unmarked',
     findMarked: async () => [],
     stopMethod: 'signals',
@@ -110,6 +109,11 @@ export class FakeSystem {
   readonly sent: Array<{ atMs: number; text: SentSignal }> = [];
   /** The options each spawn was given. */
   readonly spawned: StartOptions[] = [];
+  /**
+   * How long each inventory (listListeners) takes, answering with the table as it was when it
+   * began: a busy host's walk of every open file. The cheap read (listSocketIds) stays instant.
+   */
+  inventoryMs = 0;
 
   /** Milliseconds since the system was created (the test's t=0). */
   now(): number {
@@ -323,8 +327,13 @@ export class FakeSystem {
       watchPollMs: 10,
       stopMethod: windows ? 'taskkill' : 'signals',
       spawnOptions: { detached: !windows },
-      listListeners: async (port) =>
-        this.sockets.filter((s) => s.port === port).map((s) => this.listed(s)),
+      listListeners: async (port) => {
+        const listed = this.sockets.filter((s) => s.port === port).map((s) => this.listed(s));
+        if (this.inventoryMs > 0) await new Promise((done) => setTimeout(done, this.inventoryMs));
+        return listed;
+      },
+      listSocketIds: async (port) =>
+        this.sockets.filter((s) => s.port === port).map((s) => s.socketId),
       listeningSocketsOf: async (pids) =>
         this.sockets.filter((s) => s.pids.some((p) => pids.includes(p))).map((s) => this.listed(s)),
       markerState: async (pid, marker) => {

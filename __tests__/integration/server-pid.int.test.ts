@@ -19,7 +19,7 @@ async function check(start: string, port: number) {
   const output = actionOutputs({ result: report, exitCode: 0, reportPath: '', junitPath: '' })[
     'backend-pid'
   ];
-  return { service, output, holders: listenerPids(item(report, 'ready')) };
+  return { service, output, holders: listenerPids(item(report, 'single-listener')) };
 }
 
 test('the shell execs the server: backend-pid is the spawned pid, which holds the port', async () => {

@@ -49,7 +49,8 @@ export class PortWatch {
   private burstFrom = 0;
   private stopper = new AbortController();
   private loop: Promise<void> | null = null;
-  private change: { promise: Promise<void>; resolve: () => void } | null = null;
+  private change: Deferred | null = null;
+  private tableChange: Deferred | null = null;
 
   constructor(
     private readonly platform: Platform,
@@ -83,14 +84,24 @@ export class PortWatch {
     return sockets;
   }
 
-  /** Resolves at the next change of the socket set; every caller shares one promise. */
+  private pending = false;
+
+  /**
+   * Whether the cheap read has seen the socket set change and the inventory that names its
+   * holders is being taken (on a host with many connections, a walk of every process's open files).
+   */
+  get inventoryPending(): boolean {
+    return this.pending;
+  }
+
+  /** Resolves when the inventory after the next change of the socket set is in (one shared promise). */
   changed(): Promise<void> {
-    if (!this.change) {
-      let resolve = () => {};
-      const promise = new Promise<void>((done) => (resolve = done));
-      this.change = { promise, resolve };
-    }
-    return this.change.promise;
+    return (this.change ??= deferred()).promise;
+  }
+
+  /** Resolves when the cheap read next sees the socket set change, before its inventory. */
+  tableChanged(): Promise<void> {
+    return (this.tableChange ??= deferred()).promise;
   }
 
   /**
@@ -143,7 +154,12 @@ export class PortWatch {
     while (!this.stopper.signal.aborted) {
       try {
         const ids = (await this.platform.listSocketIds(this.port)).sort().join(' ');
-        if (ids !== this.ids || this.history.length === 0) await this.refresh();
+        if (ids !== this.ids || this.history.length === 0) {
+          this.pending = true;
+          this.tableChange?.resolve();
+          this.tableChange = null;
+          await this.refresh().finally(() => (this.pending = false));
+        }
       } catch {
         // A failed read (a tool timing out) is retried at the next poll; the items re-read anyway.
       }
@@ -188,4 +204,15 @@ export class PortWatch {
       this.change = null;
     }
   }
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+
+function deferred(): Deferred {
+  let resolve = () => {};
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
 }

@@ -223,7 +223,11 @@ export class ServiceRun {
     const root = this.backendProcess;
     const rootNow = root && running.find((p) => isSameProcess(p, root));
     if (rootNow) add(rootNow, 'tree');
-    for (const p of await this.env.platform.findMarked(this.marker)) add(p, 'marker');
+    // A marked process forked after the table was read is in no tree above: its parent chain
+    // still says whether it is the spawned tree's (a reloader's child) or daemonized.
+    for (const p of await this.env.platform.findMarked(this.marker)) {
+      if (!alive.has(p.pid)) add(p, (await this.belongs(p)) ?? 'marker');
+    }
     for (const p of running) {
       const rule = this.ruleOf(p);
       if (rule === null) continue;

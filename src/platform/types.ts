@@ -138,8 +138,12 @@ export interface Platform {
    * that differs when an inventory is due (docs/platforms.md, "How the port is watched off Linux").
    */
   listSocketIds(port: number): Promise<string[]>;
-  /** Every listening TCP socket, on any port, held by one of these processes ([] where unsupported). */
-  listeningSocketsOf(pids: readonly number[]): Promise<ListenerSocket[]>;
+  /**
+   * Every listening TCP socket, on any port, held by one of these processes: a walk of their open
+   * files only, far cheaper than listListeners on a host with many connections. Absent where it
+   * would cost as much as the inventory (macOS, Windows).
+   */
+  listeningSocketsOf?(pids: readonly number[]): Promise<ListenerSocket[]>;
   /** Whether the process's environment holds `marker` (`NAME=VALUE`). */
   markerState(pid: number, marker: string): Promise<MarkerState>;
   /** Every running process whose environment holds `marker` ([] where environments cannot be read). */

@@ -58,7 +58,12 @@ export const ready: ChecklistItem = {
       }
 
       const sockets = watch.current;
-      const owned = service.attach ? sockets : await ownedSockets(service, sockets);
+      let owned = service.attach ? sockets : await ownedSockets(service, sockets);
+      // A new socket is in the listen table and the inventory is still walking every process's
+      // open files: the backend's own say sooner whether it listens. Only readiness is decided
+      // on them; the listener items judge the full inventory.
+      const early = owned.length === 0 && watch.inventoryPending;
+      if (early) owned = (await backendSockets(service)).filter((s) => s.port === port);
       if (owned.length > 0) {
         service.baseUrl ??= service.config.baseUrl ?? deriveBaseUrl(owned, port);
         const pending = await pendingResources(service);
@@ -73,7 +78,7 @@ export const ready: ChecklistItem = {
               `base URL: ${service.baseUrl}`,
               ...(daemonized ?? []).map((p) => `daemonized: ${p}`),
             ],
-            listeners: sockets,
+            ...(early ? {} : { listeners: sockets }),
           });
         }
         waitingFor = pending;
@@ -86,6 +91,7 @@ export const ready: ChecklistItem = {
       await Promise.race([
         pause(owned.length > 0 || daemonized ? POLL_MS : IDLE_WAKE_MS, signal),
         watch.changed(),
+        watch.tableChanged(),
         ...(backend && !backend.exit ? [backend.exited] : []),
       ]);
     }
@@ -131,10 +137,7 @@ async function timedOut(
 ): Promise<ItemOutcome> {
   const { port, readyTimeoutMs } = service.config;
   const sockets = await service.watch.refresh();
-  const members = service.attach ? [] : await service.liveMembers();
-  const elsewhere = (
-    await service.env.platform.listeningSocketsOf(members.map((p) => p.pid))
-  ).filter((s) => s.port !== port);
+  const elsewhere = (await backendSockets(service)).filter((s) => s.port !== port);
   const others = sockets.filter((s) => s.processes.length > 0);
   const where =
     elsewhere.length > 0
@@ -166,6 +169,14 @@ async function timedOut(
       fatal: 'the backend never became ready',
     },
   );
+}
+
+/** The sockets the run's live processes listen on, any port ([] where the platform cannot say cheaply). */
+async function backendSockets(service: ServiceRun): Promise<ListenerSocket[]> {
+  const { platform } = service.env;
+  if (service.attach || !platform.listeningSocketsOf) return [];
+  const members = await service.liveMembers();
+  return platform.listeningSocketsOf(members.map((p) => p.pid));
 }
 
 async function ownedSockets(

@@ -116,7 +116,6 @@ export function createDarwinPlatform(
     // Connects, no process: lsof (and netstat, ps) run when the answer changes or one is due.
     listSocketIds: (port) => signal.socketIds(port),
     // Not read yet on macOS: a readiness timeout then says only what listens on the port.
-    listeningSocketsOf: async () => [],
 
     async markerState(pid, marker) {
       if ((await markedPids([pid], marker)).includes(pid)) return 'marked';

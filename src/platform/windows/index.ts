@@ -95,7 +95,6 @@ export function createWindowsPlatform(
     listListeners: (port) => signal.track(port, () => readInventory(port)),
     // Connects, no process: PowerShell runs when the answer changes or an inventory is due.
     listSocketIds: (port) => signal.socketIds(port),
-    listeningSocketsOf: async () => [],
     // Another process's environment is not readable on Windows: the run's processes are its tree.
     markerState: async () => 'unreadable',
     findMarked: async () => [],
