@@ -5,9 +5,8 @@
  * for the other commands (the bundler puts each dynamic import in its own file, so a command
  * compiles only the code it runs; docs/benchmarks.md, "Start-up").
  */
-import { writeSync } from 'node:fs';
 import nodeModule from 'node:module';
-import { tolerateClosedOutput } from './closed-output.js';
+import { fdOutput } from './cli/fd-output.js';
 import { isVersionFlag } from './cli/version-flag.js';
 import { EXIT } from './errors.js';
 import { VERSION } from './version.js';
@@ -17,13 +16,12 @@ type CompileCache = { enableCompileCache?: (directory?: string) => unknown };
 
 const argv = process.argv.slice(2);
 if (isVersionFlag(argv[0])) {
-  printVersion();
+  fdOutput(1)(`${VERSION}\n`);
 } else {
   // Before the first import below: every module loaded from here on is compiled once, then read
   // back from the cache (in NODE_COMPILE_CACHE if set, else the OS temp folder; off when
   // NODE_DISABLE_COMPILE_CACHE is set).
   (nodeModule as CompileCache).enableCompileCache?.();
-  tolerateClosedOutput();
   // Inside then(): the CommonJS bundle's import() reads the chunk synchronously and may throw.
   Promise.resolve()
     .then(() => import('./cli/main.js'))
@@ -35,18 +33,8 @@ if (isVersionFlag(argv[0])) {
         // A chunk file missing from the install: one line, as for any internal error.
         const message = error instanceof Error ? error.message : String(error);
         const line = message.replace(/\s*\n\s*/g, ' ');
-        process.stderr.write(`single-listener-check: internal error: ${line}\n`);
+        fdOutput(2)(`single-listener-check: internal error: ${line}\n`);
         process.exitCode = EXIT.internal;
       },
     );
-}
-
-/** Straight to fd 1: creating process.stdout alone loads Node's stream modules. */
-function printVersion(): void {
-  try {
-    writeSync(1, `${VERSION}\n`);
-  } catch (error) {
-    // The reader is gone (`| head -0`): nothing to tell it. Anything else goes the usual way.
-    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') process.stdout.write(`${VERSION}\n`);
-  }
 }

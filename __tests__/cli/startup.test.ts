@@ -4,7 +4,7 @@
  * unneeded chunks were deleted: a static import that pulls them back in fails these tests.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -81,6 +81,37 @@ test('listeners runs without the config schema, YAML parser or HTTP code', async
     ]);
     const sockets = JSON.parse(stdout) as Array<{ processes: Array<{ pid: number }> }>;
     expect(sockets.flatMap((s) => s.processes.map((p) => p.pid))).toEqual([process.pid]);
+  } finally {
+    server.close();
+  }
+});
+
+test("listeners piped: its output is whole, and neither process.stdout's stream modules nor child_process are loaded", async () => {
+  // A preload that lists, at exit, the built-in modules Node loaded (its own included).
+  const dir = mkdtempSync(path.join(tmpdir(), 'slc-builtins-'));
+  copies.push(dir);
+  const preload = path.join(dir, 'builtins.cjs');
+  writeFileSync(
+    preload,
+    `process.on('exit', () => process._rawDebug('builtins: ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ')));`,
+  );
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (server.address() as net.AddressInfo).port;
+    const { stdout, stderr } = await run(process.execPath, [
+      '--require',
+      preload,
+      bundledCli(),
+      'listeners',
+      '--port',
+      String(port),
+      '--json',
+    ]);
+    expect((JSON.parse(stdout) as unknown[]).length).toBe(1);
+    const builtins = /^builtins: (.*)$/m.exec(stderr)![1]!.split(' ');
+    expect(builtins).toContain('fs'); // the list is read
+    expect(builtins.filter((b) => ['net', 'tty', 'child_process'].includes(b))).toEqual([]);
   } finally {
     server.close();
   }

@@ -4,7 +4,6 @@
  * set changes. Every socket that appeared is remembered with when it was first and last seen, so
  * the listener items judge the whole run, not one instant.
  */
-import { performance } from 'node:perf_hooks';
 import {
   skippedRowsOf,
   type ListenerSocket,

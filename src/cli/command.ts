@@ -1,4 +1,5 @@
 /** What every CLI command is: a summary and usage for the overview, and a run over its own argv. */
+import { fdOutput } from './fd-output.js';
 
 /** Where a command writes. Text is written as is (commands add their own newlines). */
 export interface CliIO {
@@ -20,10 +21,13 @@ export interface Command {
   run(argv: string[], io: CliIO): Promise<number>;
 }
 
+/** The process's own output; isTTY is read on first use (reading it creates process.stdout). */
 export function processIO(): CliIO {
   return {
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
-    isTTY: process.stdout.isTTY === true,
+    stdout: fdOutput(1),
+    stderr: fdOutput(2),
+    get isTTY() {
+      return process.stdout.isTTY === true;
+    },
   };
 }

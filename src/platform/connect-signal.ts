@@ -7,7 +7,6 @@
  * is watched off Linux"). The signal only says when to look; every listener reported comes from
  * an inventory.
  */
-import net from 'node:net';
 import os from 'node:os';
 import type { ListenerTable } from './types.js';
 
@@ -182,14 +181,16 @@ export function createInventorySignal(options: Partial<SignalCadence> = {}): Inv
 }
 
 /** One connect, closed at once: accepted, refused, silent, or another error's code. */
-export function connectState(
+export async function connectState(
   host: string,
   port: number,
   { connectTimeoutMs }: Pick<SignalCadence, 'connectTimeoutMs'> = DEFAULT_CADENCE,
 ): Promise<ConnectState> {
+  // Loaded on first use: Linux never connects, and a short command should not compile net.
+  const { Socket } = await import('node:net');
   return new Promise((resolve) => {
     // The socket's own idle timer: cheaper than a timer of our own on every poll.
-    const socket = new net.Socket();
+    const socket = new Socket();
     const done = (state: ConnectState) => {
       socket.destroy();
       resolve(state);

@@ -2,7 +2,6 @@
  * The one way the macOS and Windows platforms run a tool. Injected into the platform factories
  * so tests feed recorded output instead of mocking modules.
  */
-import { execFile } from 'node:child_process';
 
 export interface CommandResult {
   stdout: string;
@@ -30,8 +29,10 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 /** `ps -A` or `Win32_Process` on a busy machine runs to megabytes. */
 const MAX_BUFFER = 64 * 1024 * 1024;
 
-export const runCommand: RunCommand = (file, args, opts = {}) =>
-  new Promise((resolve, reject) => {
+export const runCommand: RunCommand = async (file, args, opts = {}) => {
+  // Loaded on first use: Linux reads /proc and runs no tool (a short command stays lean).
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
     const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     execFile(
       file,
@@ -50,6 +51,7 @@ export const runCommand: RunCommand = (file, args, opts = {}) =>
       },
     );
   });
+};
 
 /** True when the tool itself is missing (not on PATH). */
 export function isMissingTool(error: unknown): boolean {

@@ -9,7 +9,6 @@
  * anything, and this polls until the server accepted or `waitMs` ran out.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import type { ConnectionOwner, Family, ListenerSocket, TcpConnection } from '../types.js';
 import { decodeIPv4, decodeIPv6 } from './proc-net-tcp.js';
 import { findSocketHolders } from './socket-holders.js';
