@@ -206,3 +206,21 @@ describe('a busy host: each inventory takes 400 ms (a walk of every open file)',
     expect(single.listeners?.flatMap((s) => s.processes.map((p) => p.pid)).sort()).toEqual([50, 7]);
   });
 });
+
+test('a busy host, the server a child of the start command: ready is still declared from the spawned tree before the inventory', async () => {
+  system.inventoryMs = 400;
+  system.spawns({
+    pid: 7,
+    then: [
+      [20, () => system.process({ pid: 8, ppid: 7, command: 'python3 app.py' })],
+      [300, () => system.bind(8, PORT)],
+    ],
+  });
+
+  const { result } = await runOnFake(system, [fakeService({ port: PORT })]);
+
+  const timeline = result.services[0]!.timeline;
+  const at = (event: string) => timeline.find((e) => e.event === event)!.atMs;
+  expect(at('ready')).toBeLessThan(at('listener 0.0.0.0:5000 (pid 8) appeared'));
+  expect(itemOf(result, 'listener-owner').status).toBe('pass');
+});

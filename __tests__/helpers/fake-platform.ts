@@ -268,6 +268,20 @@ export class FakeSystem {
     };
   }
 
+  private withDescendants(pids: readonly number[]): Set<number> {
+    const tree = new Set(pids);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const { info } of this.procs.values()) {
+        if (info.ppid !== null && tree.has(info.ppid) && !tree.has(info.pid)) {
+          tree.add(info.pid);
+          grew = true;
+        }
+      }
+    }
+    return tree;
+  }
+
   private info(pid: number): ProcessInfo | null {
     const proc = this.procs.get(pid);
     return proc ? { ...proc.info } : null;
@@ -334,8 +348,12 @@ export class FakeSystem {
       },
       listSocketIds: async (port) =>
         this.sockets.filter((s) => s.port === port).map((s) => s.socketId),
-      listeningSocketsOf: async (pids) =>
-        this.sockets.filter((s) => s.pids.some((p) => pids.includes(p))).map((s) => this.listed(s)),
+      listeningSocketsOf: async (pids) => {
+        const tree = this.withDescendants(pids);
+        return this.sockets
+          .filter((s) => s.pids.some((p) => tree.has(p)))
+          .map((s) => this.listed(s));
+      },
       markerState: async (pid, marker) => {
         const proc = this.procs.get(pid);
         if (!proc || proc.envUnreadable || windows) return 'unreadable';

@@ -2,7 +2,12 @@
  * listListeners against real listeners on free ports: the exact socket count and pid set of
  * each, and the same pid sets as `ss -ltnp` sees.
  */
-import { cleanupProcesses, freePort, spawnPython, until } from '../helpers/procs.js';
+import { cleanupProcesses, freePort, spawnPython, spawnTracked, until } from '../helpers/procs.js';
+import { readListenRows } from '../../src/platform/linux/listen-table.js';
+import {
+  findSocketHolders,
+  findSocketHoldersInSlices,
+} from '../../src/platform/linux/socket-holders.js';
 import { linuxPlatform } from '../../src/platform/linux/index.js';
 import type { ListenerSocket } from '../../src/platform/types.js';
 import { HAS_SS, ourPidSets, ssPidSets } from '../helpers/ss.js';
@@ -171,4 +176,41 @@ test('getProcess and listProcesses see this process with its parent', async () =
   const all = await linuxPlatform.listProcesses();
   expect(all.find((p) => p.pid === process.pid)).toMatchObject({ ppid: process.ppid });
   expect(all.some((p) => p.pid === 1)).toBe(true);
+});
+
+test('listeningSocketsOf a shell names its grandchild server: descendants from the kernel, no process-table scan', async () => {
+  const port = await freePort();
+  // dash does not exec the last command: the shell → a subshell → Python, which listens.
+  const shell = await spawnTracked(
+    'sh',
+    [
+      '-c',
+      `(python3 -u -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', ${port})); s.listen(); print('READY'); import time; time.sleep(60)"; true)`,
+    ],
+    { readyText: 'READY' },
+  );
+  const sockets = await linuxPlatform.listeningSocketsOf!([shell.pid]);
+  const onPort = sockets.filter((s) => s.port === port);
+  expect(onPort).toHaveLength(1);
+  const [holder] = onPort[0]!.processes;
+  expect(holder!.pid).not.toBe(shell.pid);
+  expect(holder!.command).toContain('python3');
+  // The same socket, with the same holder, as the full inventory finds.
+  expect((await list(port)).map((s) => [s.socketId, s.processes.map((p) => p.pid)])).toEqual([
+    [onPort[0]!.socketId, [holder!.pid]],
+  ]);
+});
+
+test('the inventory walked in slices finds what the one-pass walk finds', async () => {
+  const ports = [await freePort(), await freePort()];
+  const servers = [
+    await spawnNodeServer(ports[0]!),
+    await spawnPythonListener(ports[1]!, { host: '127.0.0.1' }),
+  ];
+  // Only this test's sockets: other tests' servers come and go between the two walks.
+  const rows = ports.flatMap((port) => readListenRows(port));
+  const wanted = new Set(rows.map((row) => row.inode));
+  const sliced = await findSocketHoldersInSlices(wanted);
+  expect(sliced.holders).toEqual(findSocketHolders(wanted).holders);
+  expect([...sliced.holders.values()].flat().sort()).toEqual(servers.map((s) => s.pid).sort());
 });

@@ -63,7 +63,7 @@ async function timeRounds(calls, rounds) {
 
 /** Each tool must name our pid: a fast wrong answer is no answer. */
 async function checkAnswers(inventory, port) {
-  const sockets = inventory.listListeners(port);
+  const sockets = await inventory.listListeners(port);
   const ours = sockets.flatMap((s) => s.processes.map((p) => p.pid));
   const found = (await findProcess('port', port)).map((p) => p.pid);
   const pidPort = await portToPid({ port, host: '*' });

@@ -93,6 +93,16 @@ export class PortWatch {
     return this.pending;
   }
 
+  /**
+   * Sockets read outside an inventory (ready's read of the spawned tree: a partial view) are
+   * remembered as seen, so one that closes before the inventory still counts; nothing is judged
+   * gone or counted from them.
+   */
+  async note(sockets: ListenerSocket[]): Promise<void> {
+    await this.onInventory(sockets);
+    this.remember(sockets, this.now());
+  }
+
   /** Resolves when the inventory after the next change of the socket set is in (one shared promise). */
   changed(): Promise<void> {
     return (this.change ??= deferred()).promise;
@@ -157,6 +167,9 @@ export class PortWatch {
           this.pending = true;
           this.tableChange?.resolve();
           this.tableChange = null;
+          // One turn of the event loop first: whoever awaited the change (ready, reading only
+          // the spawned tree) reads before the full walk starts competing with it.
+          await new Promise((resume) => setImmediate(resume));
           await this.refresh().finally(() => (this.pending = false));
         }
       } catch {
@@ -177,18 +190,7 @@ export class PortWatch {
       .map((s) => s.socketId)
       .sort()
       .join(' ');
-    for (const socket of sockets) {
-      const known = this.records.get(socket.socketId);
-      if (!known || known.goneMs !== null) {
-        this.records.set(socket.socketId, { socket, firstSeenMs: atMs, goneMs: null });
-      } else {
-        const pids = new Set(known.socket.processes.map((p) => p.pid));
-        const added = socket.processes.filter((p) => !pids.has(p.pid));
-        if (added.length > 0 || (known.socket.ownerUnknown && !socket.ownerUnknown)) {
-          known.socket = { ...socket, processes: [...known.socket.processes, ...added] };
-        }
-      }
-    }
+    this.remember(sockets, atMs);
     for (const record of this.records.values()) {
       if (record.goneMs === null && !ids.split(' ').includes(record.socket.socketId)) {
         record.goneMs = atMs;
@@ -201,6 +203,22 @@ export class PortWatch {
       this.history.push({ atMs, sockets });
       this.change?.resolve();
       this.change = null;
+    }
+  }
+
+  /** Each socket as seen at `atMs`: a new record, or its record with any new holders added. */
+  private remember(sockets: ListenerSocket[], atMs: number): void {
+    for (const socket of sockets) {
+      const known = this.records.get(socket.socketId);
+      if (!known || known.goneMs !== null) {
+        this.records.set(socket.socketId, { socket, firstSeenMs: atMs, goneMs: null });
+      } else {
+        const pids = new Set(known.socket.processes.map((p) => p.pid));
+        const added = socket.processes.filter((p) => !pids.has(p.pid));
+        if (added.length > 0 || (known.socket.ownerUnknown && !socket.ownerUnknown)) {
+          known.socket = { ...socket, processes: [...known.socket.processes, ...added] };
+        }
+      }
     }
   }
 }

@@ -139,9 +139,9 @@ export interface Platform {
    */
   listSocketIds(port: number): Promise<string[]>;
   /**
-   * Every listening TCP socket, on any port, held by one of these processes: a walk of their open
-   * files only, far cheaper than listListeners on a host with many connections. Absent where it
-   * would cost as much as the inventory (macOS, Windows).
+   * Every listening TCP socket, on any port, held by one of these processes or their
+   * descendants: a walk of their open files only, far cheaper than listListeners on a host with
+   * many connections. Absent where it would cost as much as the inventory (macOS, Windows).
    */
   listeningSocketsOf?(pids: readonly number[]): Promise<ListenerSocket[]>;
   /** Whether the process's environment holds `marker` (`NAME=VALUE`). */

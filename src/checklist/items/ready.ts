@@ -31,6 +31,9 @@ export const ready: ChecklistItem = {
     const deadline = started + readyTimeoutMs;
     const watch = service.watch;
     watch.start(); // attach mode: nothing started it yet
+    // Node sets up its net internals at the first connect (3–6 ms): paid now, while the backend
+    // starts, not after it listens. Refused or accepted, the answer is not used.
+    void checkResource({ kind: 'tcp', text: '', host: '127.0.0.1', port }, 300);
     let waitingFor = `a listener on port ${port}`;
     /** Set when the start command exited 0 and left the run's processes running. */
     let daemonized: string[] | null = null;
@@ -60,10 +63,14 @@ export const ready: ChecklistItem = {
       const sockets = watch.current;
       let owned = service.attach ? sockets : await ownedSockets(service, sockets);
       // A new socket is in the listen table and the inventory is still walking every process's
-      // open files: the backend's own say sooner whether it listens. Only readiness is decided
-      // on them; the listener items judge the full inventory.
-      const early = owned.length === 0 && watch.inventoryPending;
-      if (early) owned = (await backendSockets(service)).filter((s) => s.port === port);
+      // open files (a busy host): the spawned tree's own files say sooner whether it listens.
+      // Only readiness is decided on them; the listener items judge the full inventory. (The
+      // spawned pid cannot be reused while it runs: it is our unreaped child.)
+      const early = owned.length === 0 && watch.inventoryPending && backend && !backend.exit;
+      if (early) {
+        owned = (await socketsOfTree(service, [backend.pid])).filter((s) => s.port === port);
+        await watch.note(owned);
+      }
       if (owned.length > 0) {
         service.baseUrl ??= service.config.baseUrl ?? deriveBaseUrl(owned, port);
         const pending = await pendingResources(service);
@@ -137,7 +144,13 @@ async function timedOut(
 ): Promise<ItemOutcome> {
   const { port, readyTimeoutMs } = service.config;
   const sockets = await service.watch.refresh();
-  const elsewhere = (await backendSockets(service)).filter((s) => s.port !== port);
+  const members = service.attach ? [] : await service.liveMembers();
+  const elsewhere = (
+    await socketsOfTree(
+      service,
+      members.map((p) => p.pid),
+    )
+  ).filter((s) => s.port !== port);
   const others = sockets.filter((s) => s.processes.length > 0);
   const where =
     elsewhere.length > 0
@@ -171,12 +184,10 @@ async function timedOut(
   );
 }
 
-/** The sockets the run's live processes listen on, any port ([] where the platform cannot say cheaply). */
-async function backendSockets(service: ServiceRun): Promise<ListenerSocket[]> {
-  const { platform } = service.env;
-  if (service.attach || !platform.listeningSocketsOf) return [];
-  const members = await service.liveMembers();
-  return platform.listeningSocketsOf(members.map((p) => p.pid));
+/** The sockets these processes and their descendants listen on, any port ([] where the platform cannot say cheaply). */
+async function socketsOfTree(service: ServiceRun, pids: number[]): Promise<ListenerSocket[]> {
+  if (pids.length === 0) return [];
+  return (await service.env.platform.listeningSocketsOf?.(pids)) ?? [];
 }
 
 async function ownedSockets(

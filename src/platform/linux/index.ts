@@ -12,7 +12,7 @@ export const linuxPlatform: Platform = {
   // A poll reads two socket counters (a few µs); a listen table only when they moved (socket-ids.ts).
   watchPollMs: 10,
   watchIdlePollMs: 25,
-  listListeners: async (port) => listListeners(port),
+  listListeners: (port) => listListeners(port),
   listSocketIds: async (port) => listeningSocketIds(port),
   listeningSocketsOf: async (pids) => listeningSocketsOf(pids),
   markerState: async (pid, marker) => markerState(pid, marker),

@@ -2,8 +2,12 @@
 import type { ListenerSocket, ProcessInfo } from '../types.js';
 import { readListenRows } from './listen-table.js';
 import type { ListenRow } from './proc-net-tcp.js';
-import { readProcess } from './procfs.js';
-import { findSocketHolders, type SocketHolders } from './socket-holders.js';
+import { readProcess, withDescendants } from './procfs.js';
+import {
+  findSocketHolders,
+  findSocketHoldersInSlices,
+  type SocketHolders,
+} from './socket-holders.js';
 
 const MAX_LISTED_PIDS = 5;
 
@@ -42,18 +46,21 @@ export function assembleListeners(
 }
 
 /** Near zero work when nothing listens: the process walk only runs when a row matched. */
-export function listListeners(port: number): ListenerSocket[] {
+export async function listListeners(port: number): Promise<ListenerSocket[]> {
   const rows = readListenRows(port);
   if (rows.length === 0) return [];
-  const scan = findSocketHolders(new Set(rows.map((row) => row.inode)));
+  const scan = await findSocketHoldersInSlices(new Set(rows.map((row) => row.inode)));
   return assembleListeners(rows, scan, readProcess);
 }
 
-/** The listening sockets, on any port, held by these processes: one fd walk of theirs only. */
+/**
+ * The listening sockets, on any port, held by these processes or their descendants: a walk of
+ * their fds only.
+ */
 export function listeningSocketsOf(pids: readonly number[]): ListenerSocket[] {
   const rows = readListenRows();
   if (rows.length === 0 || pids.length === 0) return [];
-  const scan = findSocketHolders(new Set(rows.map((row) => row.inode)), pids);
+  const scan = findSocketHolders(new Set(rows.map((row) => row.inode)), withDescendants(pids));
   return assembleListeners(
     rows.filter((row) => scan.holders.has(row.inode)),
     scan,

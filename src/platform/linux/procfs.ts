@@ -27,6 +27,30 @@ export function listPids(): number[] {
     .map(Number);
 }
 
+/**
+ * The pids and every descendant of theirs alive now, from the kernel's own lists of each
+ * thread's children (`/proc/<pid>/task/<tid>/children`): a few reads, no process-table scan.
+ */
+export function withDescendants(pids: readonly number[]): number[] {
+  const found = new Set<number>();
+  const visit = (pid: number) => {
+    if (found.has(pid)) return;
+    found.add(pid);
+    let threads: string[];
+    try {
+      threads = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      return; // gone
+    }
+    for (const tid of threads) {
+      const children = readProcFile(`/proc/${pid}/task/${tid}/children`) ?? '';
+      for (const child of children.split(' ')) if (child.trim() !== '') visit(Number(child));
+    }
+  };
+  for (const pid of pids) visit(pid);
+  return [...found];
+}
+
 /** One process, or null when it does not exist (anymore). Zombies are reported as 'exited'. */
 export function readProcess(pid: number): ProcessInfo | null {
   const stat = parseStat(readProcFile(`/proc/${pid}/stat`) ?? '');
