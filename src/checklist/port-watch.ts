@@ -50,6 +50,8 @@ export class PortWatch {
   private loop: Promise<void> | null = null;
   private change: Deferred | null = null;
   private tableChange: Deferred | null = null;
+  /** The cheap read saw the set change; its inventory is not in yet. */
+  private pending = false;
 
   constructor(
     private readonly platform: Platform,
@@ -82,8 +84,6 @@ export class PortWatch {
     await this.record(sockets);
     return sockets;
   }
-
-  private pending = false;
 
   /**
    * Whether the cheap read has seen the socket set change and the inventory that names its
