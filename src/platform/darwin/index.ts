@@ -115,7 +115,8 @@ export function createDarwinPlatform(
     listListeners: (port) => signal.track(port, () => readListeners(port)),
     // Connects, no process: lsof (and netstat, ps) run when the answer changes or one is due.
     listSocketIds: (port) => signal.socketIds(port),
-    // Not read yet on macOS: a readiness timeout then says only what listens on the port.
+    // No listeningSocketsOf: on macOS it would cost a whole inventory, so `ready` waits for the
+    // watch's, and a readiness timeout says only what listens on the port.
 
     async markerState(pid, marker) {
       if ((await markedPids([pid], marker)).includes(pid)) return 'marked';
