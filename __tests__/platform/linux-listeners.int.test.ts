@@ -214,3 +214,23 @@ test('the inventory walked in slices finds what the one-pass walk finds', async 
   expect(sliced.holders).toEqual(findSocketHolders(wanted).holders);
   expect([...sliced.holders.values()].flat().sort()).toEqual(servers.map((s) => s.pid).sort());
 });
+
+test('the sliced walk hands the event loop turns while it runs; the one-pass walk does not', async () => {
+  // Our own fd table, walked 2,000 times: far longer than one slice whatever the machine.
+  const pids = Array.from({ length: 2000 }, () => process.pid);
+  const turnsDuring = async (walk: () => unknown) => {
+    let turns = 0;
+    let walking = true;
+    const tick = () => {
+      if (!walking) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    await walk();
+    walking = false;
+    return turns;
+  };
+  expect(await turnsDuring(() => findSocketHolders(new Set(), pids))).toBe(0);
+  expect(await turnsDuring(() => findSocketHoldersInSlices(new Set(), pids))).toBeGreaterThan(0);
+});
